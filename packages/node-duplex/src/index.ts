@@ -1,0 +1,1 @@
+export { toNodeDuplex } from './to-node-duplex.js';

@@ -1,0 +1,2 @@
+// Placeholder tour, replaced as transports land.
+console.log('flowkit tour: nothing to show yet');

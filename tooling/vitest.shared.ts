@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { defineProject } from 'vitest/config';
+
+const conditions = ['@flowkit/source', 'node', 'import', 'module', 'default'];
+
+/**
+ * The one vitest setup: tests import workspace packages through the
+ * `@flowkit/source` export condition, so they read `src/` and need no build;
+ * every test file is checked for leaked handles after it finishes.
+ */
+export function packageProject(name: string, extra: { typecheck?: boolean } = {}) {
+  return defineProject({
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: conditions } },
+    test: {
+      name,
+      include: ['test/**/*.test.ts'],
+      setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+      ...(extra.typecheck
+        ? { typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' } }
+        : {}),
+    },
+  });
+}
