@@ -3,13 +3,15 @@
 // even when the install did not.
 import { readFileSync } from 'node:fs';
 
-const path = process.argv[2] ?? '.reports/vitest.json';
+// Usage: summary.mjs REPORT [FAILED_STEP…]; each FAILED_STEP (a CI step that
+// failed outside vitest, such as lint) counts as one failure.
+const [path = '.reports/vitest.json', ...failedSteps] = process.argv.slice(2);
 let report;
 try {
   report = JSON.parse(readFileSync(path, 'utf8'));
 } catch (error) {
   console.log(`summary: no vitest report at ${path} (${error.code ?? error.message})`);
-  console.log('0 passed, 1 failed');
+  console.log(`0 passed, ${1 + failedSteps.length} failed`);
   process.exit(1);
 }
 
@@ -24,6 +26,8 @@ const brokenFiles = (report.testResults ?? []).filter(
 for (const file of brokenFiles)
   console.log(`summary: ${file.name} failed outside its tests: ${file.message ?? ''}`);
 failed += brokenFiles.length;
+for (const step of failedSteps) console.log(`summary: step failed: ${step}`);
+failed += failedSteps.length;
 if (report.success === false && failed === 0) {
   console.log('summary: vitest reported failure (unhandled error?) with no failed test');
   failed = 1;
