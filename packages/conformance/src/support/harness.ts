@@ -1,0 +1,68 @@
+import type { Flow } from '@flowkit/flow-types';
+import { guard } from './ops.js';
+import { withTimeout } from './timing.js';
+import type { FlowCapabilities, FlowCaseContext, FlowConformanceOptions } from './types.js';
+
+/** Default per-test timeout, in ms. */
+export const DEFAULT_TIMEOUT_MS = 20_000;
+
+/** Tunables of {@link flowCaseContext}; the self-test shortens them. */
+export interface FlowContextTimings {
+  /** Per operation, ms. Default: a quarter of the test timeout, at most 5 s. */
+  readonly opTimeoutMs?: number;
+  /** Per transfer, ms. Default: three quarters of the test timeout. */
+  readonly transferTimeoutMs?: number;
+}
+
+/** Fills in capability defaults: everything `true` unless declared `false`. */
+export function resolveCapabilities(c: FlowCapabilities | undefined): Required<FlowCapabilities> {
+  return {
+    halfClose: c?.halfClose ?? true,
+    abortSendsReset: c?.abortSendsReset ?? true,
+    backpressure: c?.backpressure ?? true,
+  };
+}
+
+function abortQuietly(flow: Flow): void {
+  try {
+    flow.abort(new Error('conformance test finished'));
+  } catch {
+    // The case under way reports a throwing abort itself; teardown must go on.
+  }
+}
+
+/**
+ * Builds the context a flow case runs with. Exported so a test can run one
+ * case by hand (`topic.cases[i].run(flowCaseContext(options))`).
+ */
+export function flowCaseContext(options: FlowConformanceOptions, timings: FlowContextTimings = {}): FlowCaseContext {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const opTimeoutMs = timings.opTimeoutMs ?? Math.min(5_000, Math.floor(timeoutMs / 4));
+  const transferTimeoutMs = timings.transferTimeoutMs ?? Math.floor((timeoutMs * 3) / 4);
+  return {
+    capabilities: resolveCapabilities(options.capabilities),
+    opTimeoutMs,
+    transferTimeoutMs,
+    async withPair<T>(body: (a: Flow, b: Flow) => Promise<T>): Promise<T> {
+      const pair = await withTimeout(guard('makePair()', () => options.makePair()), opTimeoutMs, 'makePair()');
+      const [a, b] = pair;
+      const teardown = async (): Promise<void> => {
+        abortQuietly(a);
+        abortQuietly(b);
+        const cleanup = options.cleanup;
+        if (cleanup !== undefined) await withTimeout(guard('cleanup()', cleanup), opTimeoutMs, 'cleanup()');
+      };
+      let result: T;
+      try {
+        result = await body(a, b);
+      } catch (e) {
+        // The case's own failure is the one to report; a cleanup failure on
+        // top of it would only hide it.
+        await teardown().catch(() => {});
+        throw e;
+      }
+      await teardown();
+      return result;
+    },
+  };
+}

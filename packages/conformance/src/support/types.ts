@@ -1,0 +1,150 @@
+import type { ConnectError, Flow, ListenError, Listener, Result } from '@flowkit/flow-types';
+
+/**
+ * What a transport can do. Every capability defaults to `true`; declare
+ * `false` honestly and the cases that need it are skipped, visibly, with the
+ * reason in the test name.
+ */
+export interface FlowCapabilities {
+  /**
+   * `close()` sends end-of-stream while this end can still read (TCP
+   * half-close, TLS close_notify). Without it the half-close cases are skipped.
+   */
+  readonly halfClose?: boolean;
+  /**
+   * The remote of an aborted flow reads an error (a reset), not a clean EOF.
+   * Without it only "EOF or an error, and no hang" is required.
+   */
+  readonly abortSendsReset?: boolean;
+  /**
+   * A writer whose peer does not read eventually waits: the transport's
+   * buffer is bounded. Without it the backpressure cases and the ones that
+   * need a stalled write are skipped.
+   */
+  readonly backpressure?: boolean;
+}
+
+/** The name of one capability. */
+export type FlowCapability = keyof FlowCapabilities;
+
+/** What {@link flowConformance} takes. */
+export interface FlowConformanceOptions {
+  /** Prefix of every suite title, for example `tcp` or `tls over memory`. */
+  readonly name: string;
+  /**
+   * Two freshly connected flows, `[dialer, acceptor]`. Called once per test
+   * (and once per run of a property test); the suite aborts both ends when
+   * the test is over, whatever happened.
+   */
+  readonly makePair: () => Promise<readonly [Flow, Flow]>;
+  /** Runs after each test, after both flows were aborted: close listeners, remove temp files. */
+  readonly cleanup?: () => Promise<void>;
+  /** What the transport can do; every capability defaults to `true`. */
+  readonly capabilities?: FlowCapabilities;
+  /** Per-test timeout in milliseconds. Default `20_000`. */
+  readonly timeoutMs?: number;
+}
+
+/** What every flow case gets. */
+export interface FlowCaseContext {
+  /** The transport's capabilities, defaults filled in. */
+  readonly capabilities: Required<FlowCapabilities>;
+  /** How long one operation (a read, a write, a close) may take, in ms. */
+  readonly opTimeoutMs: number;
+  /** How long a whole transfer (MiBs, a thousand round trips) may take, in ms. */
+  readonly transferTimeoutMs: number;
+  /**
+   * Makes a pair, runs `body` with it, then aborts both flows (whether or not
+   * the body closed them) and awaits `cleanup`. A throw or rejection from
+   * `makePair`, `abort` or `cleanup` fails the case with a clear message.
+   */
+  withPair<T>(body: (a: Flow, b: Flow) => Promise<T>): Promise<T>;
+}
+
+/**
+ * One conformance case as data: the suite registers it with vitest, and the
+ * self-test runs `run` directly against deliberately broken flows.
+ */
+export interface FlowCase {
+  /** Stable identifier, unique within its topic, for example `close-waits-for-remote`. */
+  readonly id: string;
+  /** The test name: the promise being checked. */
+  readonly name: string;
+  /** Skipped (visibly) when the transport declares this capability `false`. */
+  readonly requires?: FlowCapability;
+  /** Resolves when the transport kept the promise; throws a message saying how it broke it. */
+  readonly run: (ctx: FlowCaseContext) => Promise<void>;
+}
+
+/** A group of cases registered as one `describe` block. */
+export interface Topic<C> {
+  /** Stable identifier, for example `close`. */
+  readonly id: string;
+  /** The `describe` title. */
+  readonly title: string;
+  /** The cases, in registration order. */
+  readonly cases: readonly C[];
+}
+
+/** A group of flow cases. */
+export type FlowTopic = Topic<FlowCase>;
+
+/** What {@link listenerConformance} takes. */
+export interface ListenerConformanceOptions {
+  /** Prefix of every suite title. */
+  readonly name: string;
+  /** Binds a fresh address (port 0, a new temp path, a unique name). */
+  readonly listen: () => Promise<Result<Listener<Flow>, ListenError>>;
+  /** Dials the address `listener` is bound to. */
+  readonly connect: (listener: Listener<Flow>) => Promise<Result<Flow, ConnectError>>;
+  /** Dials an address nobody listens on; must resolve a typed error. Cases skipped when absent. */
+  readonly connectToNothing?: () => Promise<Result<Flow, ConnectError>>;
+  /** Binds `listener`'s address again; must resolve `{ type: 'in-use' }` while it is live. Cases skipped when absent. */
+  readonly listenAgain?: (listener: Listener<Flow>) => Promise<Result<Listener<Flow>, ListenError>>;
+  /** Runs after each test, after every listener and flow the test opened was closed or aborted. */
+  readonly cleanup?: () => Promise<void>;
+  /** Per-test timeout in milliseconds. Default `20_000`. */
+  readonly timeoutMs?: number;
+}
+
+/** What every listener case gets. */
+export interface ListenerCaseContext {
+  /** The options the transport passed in. */
+  readonly options: ListenerConformanceOptions;
+  /** How long one operation may take, in ms. */
+  readonly opTimeoutMs: number;
+  /**
+   * Runs `body` with a `scope` that remembers every listener and flow the
+   * case opens (through `scope.listen`, `scope.connect`, `scope.accept`, or
+   * `scope.track`); afterwards aborts every flow, closes every listener and
+   * awaits `cleanup`.
+   */
+  withScope<T>(body: (scope: ListenerScope) => Promise<T>): Promise<T>;
+}
+
+/** The resources a listener case opened, closed for it when it ends. */
+export interface ListenerScope {
+  /** `options.listen()`, failing the case unless it is `ok`. */
+  listen(): Promise<Listener<Flow>>;
+  /** `options.connect(listener)`, failing the case unless it is `ok`. */
+  connect(listener: Listener<Flow>): Promise<Flow>;
+  /** `listener.accept()`, failing the case unless it is `ok`. */
+  accept(listener: Listener<Flow>): Promise<Flow>;
+  /** Remembers a flow or listener obtained another way, so it is closed at the end. */
+  track<T extends Flow | Listener<Flow>>(resource: T): T;
+}
+
+/** One listener case as data; see {@link FlowCase}. */
+export interface ListenerCase {
+  /** Stable identifier, unique within its topic. */
+  readonly id: string;
+  /** The test name. */
+  readonly name: string;
+  /** Skipped (visibly) when the transport did not pass this option. */
+  readonly requires?: 'connectToNothing' | 'listenAgain';
+  /** Resolves when the transport kept the promise; throws otherwise. */
+  readonly run: (ctx: ListenerCaseContext) => Promise<void>;
+}
+
+/** A group of listener cases. */
+export type ListenerTopic = Topic<ListenerCase>;
