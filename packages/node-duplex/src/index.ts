@@ -1,1 +1,2 @@
+export type { ToNodeDuplexOptions } from './to-node-duplex.js';
 export { toNodeDuplex } from './to-node-duplex.js';

@@ -1,0 +1,266 @@
+import { once } from 'node:events';
+import type { Duplex } from 'node:stream';
+import {
+  closedError,
+  EOF,
+  type Eof,
+  err,
+  type Flow,
+  type FlowError,
+  ok,
+  type ReadResult,
+  type WriteResult,
+} from '@flowkit/flow-types';
+import { describe, expect, it } from 'vitest';
+import { toNodeDuplex } from '../src/index.js';
+
+/**
+ * A minimal in-test flow pair (one direction = an unbounded queue), with a
+ * log of the calls the adapter makes, so each test can check what reached
+ * the flow. Kept here so this file does not depend on @flowkit/memory.
+ */
+class Pipe {
+  readonly chunks: (Uint8Array | Eof | FlowError)[] = [];
+  readonly waiters: ((r: ReadResult) => void)[] = [];
+  put(item: Uint8Array | Eof | FlowError): void {
+    const w = this.waiters.shift();
+    if (w !== undefined) w(toResult(item));
+    else this.chunks.push(item);
+  }
+  take(): Promise<ReadResult> {
+    const head = this.chunks[0];
+    if (head === undefined) return new Promise((resolve) => this.waiters.push(resolve));
+    if (head instanceof Uint8Array) this.chunks.shift();
+    return Promise.resolve(toResult(head));
+  }
+}
+
+function toResult(item: Uint8Array | Eof | FlowError): ReadResult {
+  if (item === EOF || item instanceof Uint8Array) return ok(item);
+  return err(item);
+}
+
+class TestFlow implements Flow {
+  readonly log: string[] = [];
+  readonly written: Uint8Array[] = [];
+  #state: 'open' | 'writeClosed' | 'aborted' = 'open';
+  #closed: Promise<void> | undefined;
+  #remoteClosed!: () => void;
+  readonly remoteClosed = new Promise<void>((resolve) => {
+    this.#remoteClosed = resolve;
+  });
+  constructor(
+    readonly incoming: Pipe,
+    readonly outgoing: Pipe,
+  ) {}
+  read(): Promise<ReadResult> {
+    this.log.push('read');
+    return this.incoming.take().then((r) => {
+      if (r.ok && r.value === EOF) this.#remoteClosed();
+      return r;
+    });
+  }
+  write(buffer: Uint8Array): Promise<WriteResult> {
+    return this.writev([buffer]);
+  }
+  writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    this.log.push(`writev:${buffers.length}`);
+    if (this.#state !== 'open') return Promise.resolve(err(closedError()));
+    for (const b of buffers) {
+      this.written.push(b);
+      if (b.length > 0) this.outgoing.put(b);
+    }
+    return Promise.resolve(ok());
+  }
+  close(): Promise<void> {
+    this.log.push('close');
+    if (this.#closed === undefined) {
+      if (this.#state === 'open') {
+        this.#state = 'writeClosed';
+        this.outgoing.put(EOF);
+      }
+      this.#closed = this.remoteClosed;
+    }
+    return this.#closed;
+  }
+  abort(reason?: unknown): void {
+    this.log.push(`abort:${reason instanceof Error ? reason.message : String(reason)}`);
+    this.#state = 'aborted';
+    this.outgoing.put({ type: 'reset', message: 'peer aborted' });
+    this.#remoteClosed();
+  }
+}
+
+function testPair(): [TestFlow, TestFlow] {
+  const ab = new Pipe();
+  const ba = new Pipe();
+  return [new TestFlow(ba, ab), new TestFlow(ab, ba)];
+}
+
+async function readAll(flow: Flow, limit = 10_000): Promise<{ bytes: Buffer; end: 'eof' | FlowError }> {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < limit; i++) {
+    const r = await flow.read();
+    if (!r.ok) return { bytes: Buffer.concat(parts), end: r.error };
+    if (r.value === EOF) return { bytes: Buffer.concat(parts), end: 'eof' };
+    parts.push(r.value);
+  }
+  throw new Error('readAll: too many chunks');
+}
+
+async function collect(stream: Duplex): Promise<Buffer[]> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return parts;
+}
+
+function bytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 0xff;
+  return out;
+}
+
+describe('toNodeDuplex', () => {
+  it('pushes the very buffers the flow returns, in order, then ends on EOF', async () => {
+    const [a, b] = testPair();
+    const duplex = toNodeDuplex(b);
+    const sent = [bytes(10, 1), bytes(70_000, 2), bytes(1, 3)];
+    for (const s of sent) await a.write(s);
+    void a.close();
+    const got = await collect(duplex);
+    expect(got.length).toBe(sent.length);
+    got.forEach((chunk, i) => {
+      // Same memory, not a copy.
+      expect(chunk.buffer).toBe(sent[i]!.buffer);
+      expect(Buffer.from(chunk).equals(Buffer.from(sent[i]!))).toBe(true);
+    });
+    duplex.destroy();
+  });
+
+  it('keeps at most one read outstanding and stops pulling when its buffer is full', async () => {
+    const [a, b] = testPair();
+    const duplex = toNodeDuplex(b, { readableHighWaterMark: 1024 });
+    for (let i = 0; i < 20; i++) await a.write(bytes(1024, i));
+    duplex.read(0);
+    // Let the stream fill its buffer.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    const reads = b.log.filter((l) => l === 'read').length;
+    // It filled the 1 KiB buffer and stopped: far fewer reads than chunks waiting.
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(reads).toBeLessThanOrEqual(3);
+    expect(a.outgoing.chunks.length).toBeGreaterThanOrEqual(17);
+    duplex.destroy();
+  });
+
+  it('writes pass through to flow.write, and corked writes become one writev', async () => {
+    const [a, b] = testPair();
+    const duplex = toNodeDuplex(a);
+    const one = bytes(5, 9);
+    await new Promise<void>((resolve, reject) => duplex.write(one, (e) => (e ? reject(e) : resolve())));
+    duplex.cork();
+    duplex.write(bytes(3, 1));
+    duplex.write(bytes(4, 2));
+    duplex.write(bytes(5, 3));
+    duplex.uncork();
+    duplex.end();
+    await once(duplex, 'finish');
+    // Handed on without a copy: the flow sees the caller's memory.
+    expect(a.written[0]!.buffer).toBe(one.buffer);
+    expect(a.log).toContain('writev:3');
+    const { bytes: got, end } = await readAll(b);
+    expect(end).toBe('eof');
+    expect(got.equals(Buffer.concat([one, bytes(3, 1), bytes(4, 2), bytes(5, 3)]))).toBe(true);
+    duplex.destroy();
+  });
+
+  it("end() half-closes: 'finish' comes before the remote closes, and reading goes on", async () => {
+    const [a, b] = testPair();
+    const duplex = toNodeDuplex(a);
+    duplex.end(Buffer.from('request'));
+    await once(duplex, 'finish');
+    expect(a.log).toContain('close');
+    // The remote sees the request then EOF, and can still answer.
+    const req = await readAll(b);
+    expect(req.end).toBe('eof');
+    expect(req.bytes.toString()).toBe('request');
+    await b.write(Buffer.from('reply'));
+    const closed = b.close();
+    const got = await collect(duplex);
+    expect(Buffer.concat(got).toString()).toBe('reply');
+    await closed;
+    expect(a.log.some((l) => l.startsWith('abort'))).toBe(false);
+  });
+
+  it('a read error destroys the stream with an Error whose cause is the flow error', async () => {
+    const [a, b] = testPair();
+    const duplex = toNodeDuplex(b);
+    a.outgoing.put({ type: 'truncated', message: 'no close_notify' });
+    duplex.resume();
+    const [error] = (await once(duplex, 'error')) as [Error & { code: string }];
+    expect(error.code).toBe('ERR_FLOW_TRUNCATED');
+    expect((error.cause as FlowError).type).toBe('truncated');
+    expect(duplex.destroyed).toBe(true);
+  });
+
+  it('a write error reaches the write callback and errors the stream', async () => {
+    const [a] = testPair();
+    const duplex = toNodeDuplex(a);
+    a.abort('gone');
+    const errors: Error[] = [];
+    duplex.on('error', (e) => errors.push(e));
+    const cbError = await new Promise<Error | null | undefined>((resolve) =>
+      duplex.write(Buffer.from('x'), resolve),
+    );
+    expect(cbError).toBeInstanceOf(Error);
+    expect(((cbError as Error).cause as { type: string }).type).toBe('closed');
+  });
+
+  it('destroy(err) aborts the flow with that reason; the remote reads an error', async () => {
+    const [a, b] = testPair();
+    const duplex = toNodeDuplex(a);
+    duplex.on('error', () => {});
+    duplex.destroy(new Error('boom'));
+    await new Promise((resolve) => duplex.on('close', resolve));
+    expect(a.log).toContain('abort:boom');
+    const r = await b.read();
+    expect(r.ok).toBe(false);
+  });
+
+  it('destroy() before end() aborts; destroy() after end() lets the close finish without a reset', async () => {
+    {
+      const [a] = testPair();
+      const duplex = toNodeDuplex(a);
+      duplex.destroy();
+      await once(duplex, 'close');
+      expect(a.log.some((l) => l.startsWith('abort'))).toBe(true);
+    }
+    {
+      const [a, b] = testPair();
+      const duplex = toNodeDuplex(a);
+      duplex.end();
+      await once(duplex, 'finish');
+      duplex.destroy();
+      await once(duplex, 'close');
+      expect(a.log.some((l) => l.startsWith('abort'))).toBe(false);
+      // The remote got a clean EOF, sends trailing bytes and closes; the
+      // adapter drains them so the inner close completes.
+      expect((await readAll(b)).end).toBe('eof');
+      await b.write(Buffer.from('late'));
+      await b.close();
+      await a.close();
+    }
+  });
+
+  it('works with stream.pipeline-style piping in both directions (byte-exact)', async () => {
+    const [a, b] = testPair();
+    const left = toNodeDuplex(a);
+    const right = toNodeDuplex(b);
+    right.pipe(right); // echo
+    const payload = Buffer.from(bytes(200_000, 7));
+    left.end(payload);
+    const echoed = Buffer.concat(await collect(left));
+    expect(echoed.equals(payload)).toBe(true);
+    left.destroy();
+    right.destroy();
+  });
+});
