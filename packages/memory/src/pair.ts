@@ -1,0 +1,313 @@
+import {
+  type CloseOptions,
+  closedError,
+  type Flow,
+  type FlowError,
+  ok,
+  type ReadOptions,
+  type ReadResult,
+  type WriteResult,
+} from '@flowkit/flow-types';
+import { Channel, type Link } from './channel.js';
+import { DirectionFaults } from './fault.js';
+import { type ConnectionOptions, type ConnectionPlan, checkConnectionOptions } from './options.js';
+
+/**
+ * Where a {@link MemoryFlow} stands, seen from its own end:
+ *
+ * - `open`: both directions work.
+ * - `write-closed`: this end called `close()`; writes return `closed`, reads
+ *   still deliver the remote's data; `close()` waits for the remote's close.
+ * - `read-done`: the remote closed; reads return what is queued, then `EOF`
+ *   forever; writes still work until this end closes.
+ * - `closed`: both ends closed cleanly and every `close()` has resolved.
+ *   Reads return what is still queued, then `EOF`.
+ * - `aborted`: this end called `abort()`. Reads return `aborted`, writes `closed`.
+ * - `reset`: the remote called `abort()`, or a `resetAfter` fault fired.
+ *   Queued data was dropped; reads return `reset`, writes `closed`.
+ */
+export type MemoryFlowState = 'open' | 'write-closed' | 'read-done' | 'closed' | 'aborted' | 'reset';
+
+/** Options for {@link pair}. */
+export interface PairOptions extends ConnectionOptions {}
+
+type Fate = 'live' | 'closed' | 'aborted' | 'reset';
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+function resetError(message: string, cause: unknown): FlowError {
+  return cause === undefined ? { type: 'reset', message } : { type: 'reset', message, cause };
+}
+
+/**
+ * One end of an in-process connection, made by {@link pair} or by the named
+ * `listen`/`connect`. Implements {@link Flow} exactly; see `MemoryFlowState`
+ * for what each method does in each state.
+ */
+export class MemoryFlow implements Flow {
+  /**
+   * This end's name: for a connection made by `connect`, the dialer is
+   * `"<name>#<n>"` and the accepted end is the listener's name. `undefined`
+   * for {@link pair}.
+   */
+  readonly localName: string | undefined;
+  /** The other end's name (see {@link MemoryFlow.localName}). `undefined` for {@link pair}. */
+  readonly remoteName: string | undefined;
+
+  readonly #in: Channel;
+  readonly #out: Channel;
+  #peer: MemoryFlow | undefined;
+  #fate: Fate = 'live';
+  #readError: ReadResult | undefined;
+  #writeClosed: Promise<WriteResult> | undefined;
+  #closing: Promise<void> | undefined;
+  #resolveClose: (() => void) | undefined;
+  #closeSignals: [AbortSignal, () => void][] = [];
+
+  /** @internal Use {@link pair} or `connect`. */
+  constructor(inbound: Channel, outbound: Channel, localName?: string, remoteName?: string) {
+    this.#in = inbound;
+    this.#out = outbound;
+    this.localName = localName;
+    this.remoteName = remoteName;
+  }
+
+  /** Where this end stands; see {@link MemoryFlowState}. */
+  get state(): MemoryFlowState {
+    if (this.#fate !== 'live') return this.#fate;
+    if (this.#out.state !== 'open') return 'write-closed';
+    return this.#in.state === 'ended' ? 'read-done' : 'open';
+  }
+
+  /** Bytes this end's reads have returned so far. */
+  get bytesRead(): number {
+    return this.#in.delivered;
+  }
+
+  /** Bytes this end's writes have had accepted so far (not counting writes still waiting). */
+  get bytesWritten(): number {
+    return this.#out.accepted;
+  }
+
+  /**
+   * Bytes this end wrote that the remote has not read yet (in flight or
+   * queued). Stays at or below `capacity` plus one write while the writer
+   * awaits each write; `0` once the connection is aborted or reset.
+   */
+  get queuedBytes(): number {
+    return this.#out.queuedBytes;
+  }
+
+  /**
+   * Resolves with the next data: the very buffer the remote wrote when it was
+   * written into an empty queue, or several small queued writes (each under
+   * 1 KiB, up to 64 KiB in all) merged into one fresh buffer. With faults,
+   * exactly the pieces the faults produced, never merged.
+   *
+   * After the remote's close: queued data, then `EOF` forever. After
+   * `abort()`: `{ type: 'aborted', cause: reason }`. After the remote's abort
+   * or a reset fault: `{ type: 'reset' }`, queued data dropped. Cancelled by
+   * `options.signal`: `{ type: 'aborted' }`, nothing lost, flow still usable.
+   */
+  read(options?: ReadOptions): Promise<ReadResult> {
+    if (this.#readError !== undefined) return Promise.resolve(this.#readError);
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      return Promise.resolve({
+        ok: false,
+        error: { type: 'aborted', message: 'read cancelled by its signal', cause: signal.reason },
+      });
+    }
+    return this.#in.read(signal);
+  }
+
+  /**
+   * Hands `buffer` to the remote without copying; do not modify it
+   * afterwards. Resolves at once while the direction holds fewer than
+   * `capacity` bytes, otherwise when the remote has read enough. Empty:
+   * succeeds, sends nothing. After `close()`, `abort()` or the remote's
+   * abort: `{ type: 'closed' }`; writes still waiting then resolve the same.
+   */
+  write(buffer: Uint8Array): Promise<WriteResult> {
+    if (this.#fate !== 'live' || this.#out.state !== 'open') return this.#closedWrite();
+    if (buffer.length === 0) return Promise.resolve(ok());
+    return this.#out.write(buffer, buffer.length);
+  }
+
+  /**
+   * Writes `buffers` in order as one operation: accepted together, so no
+   * other write lands between them. Same rules as {@link MemoryFlow.write};
+   * an empty list, or only empty buffers, succeeds and sends nothing.
+   */
+  writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    if (this.#fate !== 'live' || this.#out.state !== 'open') return this.#closedWrite();
+    let bytes = 0;
+    for (const b of buffers) bytes += b.length;
+    if (bytes === 0) return Promise.resolve(ok());
+    return this.#out.write(buffers, bytes);
+  }
+
+  /**
+   * Half-closes: writes still waiting are flushed, then the remote reads
+   * `EOF` after the data. Resolves when the remote has closed too and its
+   * end-of-stream has reached this end's queue (unread data stays readable,
+   * then `EOF`). Every call returns the same promise. With `options.signal`:
+   * when it fires first, the flow is aborted (as by `abort(signal.reason)`)
+   * and `close` resolves. After `abort()` or a reset: resolves at once.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    if (this.#fate !== 'live') return RESOLVED;
+    if (this.#closing === undefined) {
+      this.#closing = new Promise((resolve) => {
+        this.#resolveClose = resolve;
+      });
+      this.#out.close();
+      this.checkClosed();
+    }
+    const signal = options?.signal;
+    if (signal !== undefined && this.#fate === 'live') {
+      if (signal.aborted) {
+        this.abort(signal.reason);
+      } else {
+        const onAbort = () => this.abort(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.#closeSignals.push([signal, onAbort]);
+      }
+    }
+    return this.#closing;
+  }
+
+  /**
+   * Tears the connection down at once. Here: pending and later reads resolve
+   * `{ type: 'aborted', cause: reason }`, writes `closed`, every pending
+   * `close` resolves. At the remote (unless both ends had already closed):
+   * queued data is dropped, reads resolve `{ type: 'reset' }`, writes
+   * `closed`, pending `close` calls resolve. Any number of calls, any state.
+   *
+   * @param reason - kept as the `cause` of the errors this end reports.
+   */
+  abort(reason?: unknown): void {
+    if (this.#fate === 'aborted') return;
+    const wasLive = this.#fate === 'live';
+    this.#fate = 'aborted';
+    const error: FlowError =
+      reason === undefined
+        ? { type: 'aborted', message: 'flow was aborted' }
+        : { type: 'aborted', message: 'flow was aborted', cause: reason };
+    const closed: WriteResult = { ok: false, error: closedError('flow was aborted', reason) };
+    this.#readError = { ok: false, error };
+    this.#writeClosed = Promise.resolve(closed);
+    const remoteMessage = 'connection reset: the remote end aborted';
+    this.#in.teardown(error, { ok: false, error: closedError(remoteMessage, reason) });
+    if (wasLive) {
+      // Our outbound queue is the remote's inbound one: its readers see the reset.
+      this.#out.teardown(resetError(remoteMessage, reason), closed);
+      const peer = this.#peer;
+      if (peer !== undefined) peer.#reset(remoteMessage, reason);
+    }
+    this.#finishClose();
+  }
+
+  /** @internal Links the two ends of a pair. */
+  static link(a: MemoryFlow, b: MemoryFlow): void {
+    a.#peer = b;
+    b.#peer = a;
+  }
+
+  /** @internal Called when an end-of-stream reaches either direction's queue. */
+  checkClosed(): void {
+    if (this.#fate === 'live' && this.#in.state === 'ended' && this.#out.state === 'ended') {
+      this.#fate = 'closed';
+      this.#finishClose();
+    }
+  }
+
+  /** @internal The remote aborted, or a reset fault fired: drop everything. */
+  resetByFault(message: string): void {
+    this.#reset(message, undefined);
+  }
+
+  #reset(message: string, cause: unknown): void {
+    if (this.#fate !== 'live') return;
+    this.#fate = 'reset';
+    const error = resetError(message, cause);
+    this.#readError = { ok: false, error };
+    const closed: WriteResult = { ok: false, error: closedError(message, cause) };
+    this.#writeClosed = Promise.resolve(closed);
+    this.#in.teardown(error, closed);
+    this.#out.teardown(error, closed);
+    this.#finishClose();
+  }
+
+  #closedWrite(): Promise<WriteResult> {
+    this.#writeClosed ??= Promise.resolve({ ok: false, error: closedError('write after close') });
+    return this.#writeClosed;
+  }
+
+  #finishClose(): void {
+    for (const [signal, onAbort] of this.#closeSignals) signal.removeEventListener('abort', onAbort);
+    this.#closeSignals = [];
+    const resolve = this.#resolveClose;
+    this.#resolveClose = undefined;
+    resolve?.();
+  }
+}
+
+/**
+ * Builds two connected ends from checked options. @internal
+ */
+export function makePair(
+  plan: ConnectionPlan,
+  names?: { readonly dialer: string; readonly acceptor: string },
+): [MemoryFlow, MemoryFlow] {
+  const faults = plan.faults;
+  let link: Link | undefined;
+  let ends: [MemoryFlow, MemoryFlow] | undefined;
+  if (faults !== undefined) {
+    let fired = false;
+    link = {
+      resetBudget: faults.resetAfter,
+      reset() {
+        if (fired || ends === undefined) return;
+        fired = true;
+        const message = `connection reset by the resetAfter fault after ${faults.resetAfter} bytes`;
+        ends[0].resetByFault(message);
+        ends[1].resetByFault(message);
+      },
+    };
+  }
+  const aToB = new Channel(plan.capacity, faults && new DirectionFaults(faults, 0), link);
+  const bToA = new Channel(plan.capacity, faults && new DirectionFaults(faults, 1), link);
+  const a = new MemoryFlow(bToA, aToB, names?.dialer, names?.acceptor);
+  const b = new MemoryFlow(aToB, bToA, names?.acceptor, names?.dialer);
+  MemoryFlow.link(a, b);
+  ends = [a, b];
+  const onEnded = () => {
+    a.checkClosed();
+    b.checkClosed();
+  };
+  aToB.onEnded = onEnded;
+  bToA.onEnded = onEnded;
+  if (link !== undefined && link.resetBudget <= 0) link.reset();
+  return ends;
+}
+
+/**
+ * Makes two connected in-process flows: what one writes, the other reads,
+ * the very same buffers (zero-copy). Each direction holds at most
+ * `capacity` bytes before writes wait. `faults` injects seeded re-chunking,
+ * latency, bandwidth limits, resets or stalls.
+ *
+ * Synchronous, so bad options are a programming error: throws a `TypeError`
+ * naming the option and why (`capacity must be a positive integer …`).
+ *
+ * @example
+ * ```ts
+ * const [client, server] = pair({ capacity: 16 * 1024 });
+ * ```
+ */
+export function pair(options: PairOptions = {}): [MemoryFlow, MemoryFlow] {
+  const plan = checkConnectionOptions(options);
+  if ('type' in plan) throw new TypeError(plan.message);
+  return makePair(plan);
+}
