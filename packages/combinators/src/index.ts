@@ -1,1 +1,15 @@
-export {};
+export type { BufferedFlow } from './buffered.js';
+export { buffered, isBuffered } from './buffered.js';
+export type { ChunksOptions } from './chunks.js';
+export { chunks } from './chunks.js';
+export type { CopyError, CopyOptions, CopyStats } from './copy.js';
+export { copy } from './copy.js';
+export { FlowkitError } from './errors.js';
+export type { ProxyError, ProxyOptions, ProxyStats } from './proxy.js';
+export { proxy } from './proxy.js';
+export type { LimitError, ReadAllError, ReadAllOptions } from './read-all.js';
+export { readAll } from './read-all.js';
+export type { EofBeforeEnoughError, ReadExactlyError, ReadExactlyOptions } from './read-exactly.js';
+export { readExactly } from './read-exactly.js';
+export type { WebStreamPair, WebStreamsOptions } from './web-streams.js';
+export { toWebStreams } from './web-streams.js';

@@ -1,0 +1,125 @@
+import { EOF, type Flow, type FlowError, type Result, type WriteError, type WriteResult } from '@flowkit/flow-types';
+import { ABORTED, anySignal, untilAborted } from './abort.js';
+import { abortedError } from './errors.js';
+
+/** What {@link copy} measured. */
+export interface CopyStats {
+  /** Bytes that `dst` accepted. */
+  readonly bytes: number;
+  /** Buffers read from `src` and accepted by `dst` (one per successful write). */
+  readonly chunks: number;
+  /** Milliseconds from the call to the end of the copy (not to the remote's close). */
+  readonly durationMs: number;
+}
+
+/**
+ * Why {@link copy} stopped early, tagged by `type`:
+ *
+ * - `read`: reading `src` failed; `error` is the source's {@link FlowError}.
+ * - `write`: writing `dst` failed; `error` is the destination's {@link WriteError}.
+ * - `aborted`: the caller's `signal` fired; `cause` is its reason.
+ *
+ * Every case carries `stats`: what was copied before it stopped.
+ */
+export type CopyError =
+  | { readonly type: 'read'; readonly message: string; readonly error: FlowError; readonly stats: CopyStats }
+  | { readonly type: 'write'; readonly message: string; readonly error: WriteError; readonly stats: CopyStats }
+  | { readonly type: 'aborted'; readonly message: string; readonly cause?: unknown; readonly stats: CopyStats };
+
+/** Options for {@link copy}. */
+export interface CopyOptions {
+  /**
+   * Stops the copy. A pending read of `src` is cancelled without losing data
+   * (it stays in `src`); a write already handed to `dst` is not taken back:
+   * `copy` resolves at once with `{ type: 'aborted' }` and that write
+   * finishes or fails on its own. Neither flow is closed or aborted.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Half-close `dst` after `src` reached EOF. Default `true`. Set `false` to
+   * keep writing to `dst` after the copy (then close it yourself).
+   */
+  readonly end?: boolean;
+}
+
+/**
+ * Copies `src` to `dst` until `src` reaches EOF, then half-closes `dst`
+ * (socat's and mirage-flow's proxy semantics: the end of one direction is
+ * passed on, the other direction keeps going).
+ *
+ * Backpressure: at most one read and one write are in flight, so `copy` never
+ * holds more than two buffers however fast `src` is and however slow `dst` is.
+ *
+ * Half-close without deadlock: `Flow` has no separate "shut down the write
+ * side" call, only `close()`, which half-closes and then waits for the remote
+ * to close too. `copy` calls `dst.close()` but does NOT wait for it: the
+ * remote's close may depend on someone reading `dst`, which is not `copy`'s
+ * job (in {@link proxy} it is the other direction's). `close` is idempotent,
+ * so a caller that wants the teardown finished calls `await dst.close()`
+ * itself; it resolves at the same moment as the call `copy` made.
+ *
+ * `src` is never closed: its remote has finished sending, but the other
+ * direction may still be writing to it.
+ *
+ * On an error, `copy` returns it and leaves both flows as they are (it does not
+ * close or abort either): the caller decides whether to abort. A `read` error
+ * means `src` is finished; a `write` error means `dst` accepts nothing more.
+ *
+ * Never throws and never rejects for I/O.
+ */
+export async function copy(src: Flow, dst: Flow, options: CopyOptions = {}): Promise<Result<CopyStats, CopyError>> {
+  const { signal, end = true } = options;
+  const started = performance.now();
+  let bytes = 0;
+  let chunks = 0;
+  const stats = (): CopyStats => ({ bytes, chunks, durationMs: performance.now() - started });
+  const aborted = (s: AbortSignal): Result<CopyStats, CopyError> => {
+    const e = abortedError('copy', s);
+    return { ok: false, error: { type: 'aborted', message: e.message, cause: e.cause, stats: stats() } };
+  };
+
+  // One write in flight while the next read runs. Its bytes are counted the
+  // moment it succeeds, and if it fails, the read is cancelled (losslessly) so
+  // the failure is reported at once rather than after src's next buffer.
+  const writeFailed = new AbortController();
+  const readOptions = { signal: anySignal(signal, writeFailed.signal)! };
+  let pending: Promise<WriteResult> | undefined;
+
+  for (;;) {
+    if (signal?.aborted) return aborted(signal);
+    const r = await src.read(readOptions);
+    if (!r.ok && !writeFailed.signal.aborted) {
+      // The read's own signal firing is our abort; any other `aborted` came
+      // from `src.abort()` and is a read failure like any other.
+      if (signal?.aborted && r.error.type === 'aborted') return aborted(signal);
+      return {
+        ok: false,
+        error: { type: 'read', message: `copy: reading failed: ${r.error.message}`, error: r.error, stats: stats() },
+      };
+    }
+    if (pending !== undefined) {
+      const w = await untilAborted(pending, signal);
+      if (w === ABORTED) return aborted(signal!);
+      pending = undefined;
+      if (!w.ok) {
+        return {
+          ok: false,
+          error: { type: 'write', message: `copy: writing failed: ${w.error.message}`, error: w.error, stats: stats() },
+        };
+      }
+    }
+    if (!r.ok || r.value === EOF) break;
+    const size = r.value.byteLength;
+    pending = dst.write(r.value).then((w) => {
+      if (w.ok) {
+        bytes += size;
+        chunks += 1;
+      } else {
+        writeFailed.abort(w.error);
+      }
+      return w;
+    });
+  }
+  if (end) void dst.close();
+  return { ok: true, value: stats() };
+}

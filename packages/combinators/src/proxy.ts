@@ -1,0 +1,83 @@
+import type { Flow, Result } from '@flowkit/flow-types';
+import { anySignal } from './abort.js';
+import { type CopyError, type CopyStats, copy } from './copy.js';
+
+/** What {@link proxy} measured, one {@link CopyStats} per direction. */
+export interface ProxyStats {
+  /** Bytes read from `a` and written to `b`. */
+  readonly aToB: CopyStats;
+  /** Bytes read from `b` and written to `a`. */
+  readonly bToA: CopyStats;
+}
+
+/**
+ * Why {@link proxy} stopped early: the first direction that failed, and what
+ * went wrong there (a {@link CopyError}, whose `type` says whether reading,
+ * writing or the caller's signal stopped it). `stats` has what each direction
+ * had copied by then.
+ */
+export interface ProxyError {
+  readonly type: 'proxy';
+  /** The direction that failed first. */
+  readonly direction: 'aToB' | 'bToA';
+  readonly message: string;
+  readonly error: CopyError;
+  readonly stats: ProxyStats;
+}
+
+/** Options for {@link proxy}. */
+export interface ProxyOptions {
+  /**
+   * Stops the relay: both flows are aborted (their remotes see a reset where
+   * the transport has one) and `proxy` resolves with an `aborted` error.
+   * Also bounds the final wait for both remotes' close.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Relays `a` and `b` in both directions at once, as socat does.
+ *
+ * Each direction is a {@link copy}: when `a` reaches EOF, `b` is half-closed
+ * (and the other way round) while the other direction keeps going. `proxy`
+ * finishes when both directions have reached EOF; it then waits for both
+ * `close()` calls to finish (both remotes have closed by then, since their EOF
+ * was read), so when it resolves both flows are fully closed.
+ *
+ * An error in one direction (a reset, a write to a gone peer) or the caller's
+ * signal aborts BOTH flows, which ends the other direction too: a relay that
+ * lost one side has nothing to relay, and the surviving peer should learn of
+ * it (a reset) rather than wait forever. The first error is returned.
+ *
+ * Never throws and never rejects for I/O.
+ */
+export async function proxy(a: Flow, b: Flow, options: ProxyOptions = {}): Promise<Result<ProxyStats, ProxyError>> {
+  const stop = new AbortController();
+  const signal = anySignal(options.signal, stop.signal)!;
+  const zero: CopyStats = { bytes: 0, chunks: 0, durationMs: 0 };
+  const stats = { aToB: zero, bToA: zero };
+  let first: ProxyError | undefined;
+
+  const run = async (direction: 'aToB' | 'bToA', src: Flow, dst: Flow): Promise<void> => {
+    const r = await copy(src, dst, { signal });
+    stats[direction] = r.ok ? r.value : r.error.stats;
+    if (r.ok || first !== undefined) return;
+    // Our own `stop` aborting the other direction is not a second error.
+    first = {
+      type: 'proxy',
+      direction,
+      message: `proxy: ${direction === 'aToB' ? 'a → b' : 'b → a'}: ${r.error.message}`,
+      error: r.error,
+      stats,
+    };
+    stop.abort(r.error);
+    a.abort(r.error);
+    b.abort(r.error);
+  };
+
+  await Promise.all([run('aToB', a, b), run('bToA', b, a)]);
+  if (first !== undefined) return { ok: false, error: { ...first, stats: { ...stats } } };
+  const closeOptions = options.signal === undefined ? undefined : { signal: options.signal };
+  await Promise.all([a.close(closeOptions), b.close(closeOptions)]);
+  return { ok: true, value: { ...stats } };
+}

@@ -1,0 +1,100 @@
+import { EOF, type FlowError, type InvalidOptionError, type Result } from '@flowkit/flow-types';
+import type { BufferedFlow } from './buffered.js';
+import { concat } from './concat.js';
+import { abortedError, invalidOption } from './errors.js';
+
+/** The flow ended after `received` of the `wanted` bytes. */
+export interface EofBeforeEnoughError {
+  readonly type: 'eof';
+  readonly message: string;
+  /** Bytes that were available before EOF (they were pushed back, not lost). */
+  readonly received: number;
+  /** The `n` that was asked for. */
+  readonly wanted: number;
+}
+
+/**
+ * Why {@link readExactly} failed: a bad `n` (`invalid-option`), EOF before `n`
+ * bytes (`eof`), or the flow's own read error (`reset`, `aborted`, …).
+ */
+export type ReadExactlyError = InvalidOptionError | EofBeforeEnoughError | FlowError;
+
+/** Options for {@link readExactly}. */
+export interface ReadExactlyOptions {
+  /**
+   * Cancels the wait. `readExactly` resolves `{ type: 'aborted' }`, the bytes
+   * it had gathered are pushed back, and the flow stays usable.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Reads exactly `n` bytes (`n` an integer ≥ 0) from `flow`.
+ *
+ * It is all or nothing: on success the value has `byteLength === n` and every
+ * byte after it stays in `flow` (a read that went past `n` pushes the rest back
+ * into the {@link BufferedFlow}). On any failure, the bytes gathered so far are
+ * pushed back too, so nothing is consumed:
+ *
+ * - EOF before `n` bytes: `{ type: 'eof', received, wanted }`; the next reads
+ *   return those `received` bytes, then `EOF`.
+ * - A read error: that error; the next reads return the gathered bytes, then
+ *   the error again (the flow's own rule after an error).
+ * - The signal: `{ type: 'aborted' }`, and the flow stays usable.
+ *
+ * It takes a {@link BufferedFlow} (from {@link buffered}) rather than any
+ * `Flow` so that surplus bytes have somewhere to go; a plain flow is a type
+ * error. Do not read the flow concurrently with a `readExactly` in progress.
+ *
+ * When one read returns exactly `n` bytes or more, the value is that buffer or
+ * a view of it (no copy); otherwise the parts are joined into a new buffer.
+ * `n === 0` resolves an empty buffer without reading. Never rejects.
+ */
+export async function readExactly(
+  flow: BufferedFlow,
+  n: number,
+  options: ReadExactlyOptions = {},
+): Promise<Result<Uint8Array, ReadExactlyError>> {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    return { ok: false, error: invalidOption('n', `n must be an integer ≥ 0, got ${String(n)}`) };
+  }
+  const { signal } = options;
+  const parts: Uint8Array[] = [];
+  let received = 0;
+  const giveBack = (): void => {
+    for (let i = parts.length - 1; i >= 0; i--) flow.unread(parts[i]!);
+  };
+
+  while (received < n) {
+    if (signal?.aborted) {
+      giveBack();
+      return { ok: false, error: abortedError('readExactly', signal) };
+    }
+    const r = await flow.read(signal === undefined ? undefined : { signal });
+    if (!r.ok) {
+      giveBack();
+      return { ok: false, error: r.error };
+    }
+    if (r.value === EOF) {
+      giveBack();
+      return {
+        ok: false,
+        error: {
+          type: 'eof',
+          message: `readExactly: the flow ended after ${received} of ${n} bytes`,
+          received,
+          wanted: n,
+        },
+      };
+    }
+    const need = n - received;
+    if (r.value.byteLength > need) {
+      flow.unread(r.value.subarray(need));
+      parts.push(r.value.subarray(0, need));
+    } else {
+      parts.push(r.value);
+    }
+    received += parts[parts.length - 1]!.byteLength;
+  }
+  return { ok: true, value: n === 0 ? new Uint8Array(0) : concat(parts, n) };
+}
