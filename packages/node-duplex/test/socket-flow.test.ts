@@ -1,0 +1,287 @@
+import { EOF } from '@flowkit/flow-types';
+import { describe, expect, it } from 'vitest';
+import { fromNodeDuplex } from '../src/index.js';
+import { ManualDuplex, settled, tcpPair, tick } from './helpers.js';
+
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+describe('read path', () => {
+  it('hands on the very Buffer that Node emitted (no copy)', async () => {
+    const duplex = new ManualDuplex();
+    const flow = fromNodeDuplex(duplex);
+    const chunk = Buffer.from('zero-copy');
+    duplex.push(chunk);
+    const r = await flow.read();
+    expect(r.ok && r.value).toBe(chunk);
+    flow.abort();
+  });
+
+  it('resolves a pending read directly from data, and queues in order otherwise', async () => {
+    const duplex = new ManualDuplex();
+    const flow = fromNodeDuplex(duplex);
+    const pending = flow.read();
+    duplex.push(Buffer.from('one'));
+    const r1 = await pending;
+    expect(r1.ok && r1.value !== EOF && text(r1.value)).toBe('one');
+    duplex.push(Buffer.from('two'));
+    duplex.push(Buffer.from('three'));
+    await tick();
+    const got: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await flow.read();
+      if (r.ok && r.value !== EOF) got.push(text(r.value));
+    }
+    expect(got).toEqual(['two', 'three']);
+    flow.abort();
+  });
+
+  it('pauses the duplex above the read high-water mark and resumes below it', async () => {
+    const duplex = new ManualDuplex();
+    const flow = fromNodeDuplex(duplex, { readHighWaterMark: 10 });
+    duplex.push(Buffer.alloc(6));
+    await tick();
+    expect(duplex.isPaused()).toBe(false);
+    duplex.push(Buffer.alloc(6));
+    await tick();
+    expect(duplex.isPaused()).toBe(true);
+    await flow.read();
+    expect(duplex.isPaused()).toBe(false);
+    flow.abort();
+  });
+
+  it('returns EOF after queued data, and again on every later read', async () => {
+    const duplex = new ManualDuplex();
+    const flow = fromNodeDuplex(duplex);
+    duplex.push(Buffer.from('last'));
+    duplex.push(null);
+    await tick();
+    const r = await flow.read();
+    expect(r.ok && r.value !== EOF && text(r.value)).toBe('last');
+    expect(await flow.read()).toEqual({ ok: true, value: EOF });
+    expect(await flow.read()).toEqual({ ok: true, value: EOF });
+    flow.abort();
+  });
+
+  it('a read cancelled by its signal resolves aborted and loses nothing', async () => {
+    const duplex = new ManualDuplex();
+    const flow = fromNodeDuplex(duplex);
+    const controller = new AbortController();
+    const cancelled = flow.read({ signal: controller.signal });
+    const next = flow.read();
+    controller.abort(new Error('changed my mind'));
+    const r = await cancelled;
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.type).toBe('aborted');
+    duplex.push(Buffer.from('kept'));
+    const n = await next;
+    expect(n.ok && n.value !== EOF && text(n.value)).toBe('kept');
+    const pre = new AbortController();
+    pre.abort();
+    const early = await flow.read({ signal: pre.signal });
+    expect(early.ok).toBe(false);
+    flow.abort();
+  });
+
+  it('after a duplex error: queued data first, then the mapped error every time', async () => {
+    const duplex = new ManualDuplex();
+    const flow = fromNodeDuplex(duplex, { label: 'peer-x' });
+    duplex.push(Buffer.from('before'));
+    await tick();
+    duplex.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    await tick();
+    const r = await flow.read();
+    expect(r.ok && r.value !== EOF && text(r.value)).toBe('before');
+    for (let i = 0; i < 2; i++) {
+      const e = await flow.read();
+      expect(e.ok).toBe(false);
+      if (!e.ok) {
+        expect(e.error.type).toBe('reset');
+        expect(e.error.code).toBe('ECONNRESET');
+        expect(e.error.message).toContain('peer-x');
+      }
+    }
+    const w = await flow.write(bytes('x'));
+    expect(w.ok).toBe(false);
+    if (!w.ok) expect(w.error.type).toBe('closed');
+    await flow.close();
+  });
+});
+
+describe('write path', () => {
+  it('resolves at once when write() returns true, and on drain when it returns false', async () => {
+    const duplex = new ManualDuplex(4);
+    duplex.autoComplete = false;
+    const flow = fromNodeDuplex(duplex);
+    const small = flow.write(bytes('ab'));
+    expect(await settled(small)).toBe(true);
+    const big = flow.write(bytes('cdefgh'));
+    expect(await settled(big)).toBe(false);
+    duplex.release();
+    await tick();
+    duplex.release();
+    expect(await settled(big)).toBe(true);
+    expect((await big).ok).toBe(true);
+    flow.abort();
+  });
+
+  it('zero-length writes and empty writev send nothing', async () => {
+    const duplex = new ManualDuplex();
+    const flow = fromNodeDuplex(duplex);
+    expect((await flow.write(new Uint8Array(0))).ok).toBe(true);
+    expect((await flow.writev([])).ok).toBe(true);
+    expect((await flow.writev([new Uint8Array(0), new Uint8Array(0)])).ok).toBe(true);
+    await tick();
+    expect(duplex.writes).toHaveLength(0);
+    expect(flow.bytesWritten).toBe(0);
+    flow.abort();
+  });
+
+  it('writev is one operation (one _writev call, in order)', async () => {
+    const duplex = new ManualDuplex(1024);
+    const flow = fromNodeDuplex(duplex);
+    expect((await flow.writev([bytes('a'), new Uint8Array(0), bytes('b'), bytes('c')])).ok).toBe(true);
+    await tick();
+    expect(duplex.writevCalls).toHaveLength(1);
+    expect(duplex.writevCalls[0]!.map((b) => b.toString())).toEqual(['a', 'b', 'c']);
+    expect(flow.bytesWritten).toBe(3);
+    flow.abort();
+  });
+
+  it('concurrent writes keep call order', async () => {
+    const duplex = new ManualDuplex(2);
+    const flow = fromNodeDuplex(duplex);
+    const words = Array.from({ length: 50 }, (_, i) => `w${i};`);
+    const results = await Promise.all(words.map((w) => flow.write(bytes(w))));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(Buffer.concat(duplex.writes).toString()).toBe(words.join(''));
+    flow.abort();
+  });
+
+  it('writes after close resolve closed', async () => {
+    const duplex = new ManualDuplex();
+    const flow = fromNodeDuplex(duplex);
+    const closing = flow.close();
+    const w = await flow.write(bytes('late'));
+    expect(w.ok).toBe(false);
+    if (!w.ok) expect(w.error.type).toBe('closed');
+    duplex.push(null);
+    await closing;
+  });
+});
+
+describe('over loopback TCP', () => {
+  it('half-close: the closer can still read, close resolves when the remote closes', async () => {
+    const { a, b, listener } = await tcpPair();
+    await listener.close();
+    expect((await a.write(bytes('request'))).ok).toBe(true);
+    const closing = a.close();
+    const req = await b.read();
+    expect(req.ok && req.value !== EOF && text(req.value)).toBe('request');
+    expect(await b.read()).toEqual({ ok: true, value: EOF });
+    expect(await settled(closing)).toBe(false);
+    expect((await b.write(bytes('reply'))).ok).toBe(true);
+    const rep = await a.read();
+    expect(rep.ok && rep.value !== EOF && text(rep.value)).toBe('reply');
+    await Promise.all([b.close(), closing]);
+    expect(await a.read()).toEqual({ ok: true, value: EOF });
+    expect(a.state).toBe('closed');
+    expect(b.state).toBe('closed');
+  });
+
+  it('close after the remote already closed, with unread data: resolves, data stays readable', async () => {
+    const { a, b, listener } = await tcpPair();
+    await listener.close();
+    await b.write(bytes('unread'));
+    const bClosing = b.close();
+    // wait until a has seen the FIN (queued behind 'unread')
+    for (let i = 0; i < 200 && a.bytesRead < 6; i++) await tick();
+    await a.close();
+    await bClosing;
+    const r = await a.read();
+    expect(r.ok && r.value !== EOF && text(r.value)).toBe('unread');
+    expect(await a.read()).toEqual({ ok: true, value: EOF });
+  });
+
+  it('close is idempotent: every call resolves together', async () => {
+    const { a, b, listener } = await tcpPair();
+    await listener.close();
+    const p1 = a.close();
+    const p2 = a.close();
+    expect(p1).toBe(p2);
+    await b.close();
+    await Promise.all([p1, p2]);
+  });
+
+  it('close with a signal aborts a peer that never closes', async () => {
+    const { a, b, listener } = await tcpPair();
+    await listener.close();
+    const controller = new AbortController();
+    const closing = a.close({ signal: controller.signal });
+    expect(await settled(closing)).toBe(false);
+    controller.abort();
+    await closing;
+    expect(a.state).toBe('aborted');
+    const r = await b.read();
+    // b first sees a's FIN, then the RST from the abort
+    expect(r).toEqual({ ok: true, value: EOF });
+    b.abort();
+  });
+
+  it('abort sends RST: the remote reads reset; local reads aborted, writes closed', async () => {
+    const { a, b, listener } = await tcpPair();
+    await listener.close();
+    const pendingRead = a.read();
+    a.abort(new Error('bye'));
+    const pr = await pendingRead;
+    expect(!pr.ok && pr.error.type).toBe('aborted');
+    const w = await a.write(bytes('x'));
+    expect(!w.ok && w.error.type).toBe('closed');
+    await a.close();
+    const r = await b.read();
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.type).toBe('reset');
+      expect(r.error.code).toBe('ECONNRESET');
+    }
+    await b.close();
+  });
+
+  it('backpressure: a writer that is not read waits, and the reader pauses at its high-water mark', async () => {
+    const { a, b, listener } = await tcpPair(16 * 1024);
+    await listener.close();
+    const chunk = new Uint8Array(64 * 1024);
+    let accepted = 0;
+    let blocked = false;
+    const deadline = Date.now() + 5_000;
+    for (let i = 0; i < 2_000 && Date.now() < deadline; i++) {
+      const w = a.write(chunk);
+      if (!(await settled(w))) {
+        blocked = true;
+        break;
+      }
+      accepted += chunk.length;
+    }
+    expect(blocked).toBe(true);
+    // bounded: far less than the 128 MiB the loop could have pushed
+    expect(accepted).toBeLessThan(64 * 1024 * 1024);
+    a.abort();
+    b.abort();
+  });
+
+  it('counts bytes both ways', async () => {
+    const { a, b, listener } = await tcpPair();
+    await listener.close();
+    await a.writev([bytes('abc'), bytes('de')]);
+    let got = 0;
+    while (got < 5) {
+      const r = await b.read();
+      if (!r.ok || r.value === EOF) break;
+      got += r.value.length;
+    }
+    expect(a.bytesWritten).toBe(5);
+    expect(b.bytesRead).toBe(5);
+    a.abort();
+    b.abort();
+  });
+});
