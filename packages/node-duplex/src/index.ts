@@ -1,2 +1,21 @@
+export type { DialContext } from './dial.js';
+export { dial } from './dial.js';
+export { connectErrorFromNode, flowErrorFromNode, listenErrorFromNode } from './errors.js';
+export {
+  checkBacklog,
+  checkBoolean,
+  checkHost,
+  checkNonNegativeInteger,
+  checkOptionsObject,
+  checkPort,
+  checkPositiveInteger,
+  checkSignal,
+  checkTimeout,
+  invalidOption,
+} from './options.js';
+export type { ServeHooks } from './server-listener.js';
+export { ServerListener, serve } from './server-listener.js';
+export type { FromNodeDuplexOptions, SocketFlowHooks, SocketFlowState } from './socket-flow.js';
+export { DEFAULT_READ_HIGH_WATER_MARK, fromNodeDuplex, SocketFlow } from './socket-flow.js';
 export type { ToNodeDuplexOptions } from './to-node-duplex.js';
 export { toNodeDuplex } from './to-node-duplex.js';
