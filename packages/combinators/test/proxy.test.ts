@@ -1,0 +1,100 @@
+import { EOF } from '@flowkit/flow-types';
+import { describe, expect, it } from 'vitest';
+import { proxy } from '../src/index.js';
+import { firstDifference, patternBytes, readToEnd, writeInPieces } from './support/bytes.js';
+import { testPair } from './support/pair.js';
+
+/** left ⇄ a  [proxy]  b ⇄ right */
+function setup(capacity = 65_536) {
+  const [left, a] = testPair(capacity);
+  const [b, right] = testPair(capacity);
+  return { left, a, b, right };
+}
+
+describe('proxy', () => {
+  it('relays both directions at once, byte-exact, and closes both flows', async () => {
+    const { left, a, b, right } = setup(8192);
+    const toRight = patternBytes(200_000, 3);
+    const toLeft = patternBytes(150_000, 4);
+    const relaying = proxy(a, b);
+    const [, , gotRight, gotLeft] = await Promise.all([
+      writeInPieces(left, toRight, [1000, 3]).then(() => left.close()),
+      writeInPieces(right, toLeft, [77, 9000]).then(() => right.close()),
+      readToEnd(right),
+      readToEnd(left),
+    ]);
+    expect(firstDifference(gotRight, toRight)).toBe(-1);
+    expect(firstDifference(gotLeft, toLeft)).toBe(-1);
+    const r = await relaying;
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.aToB.bytes).toBe(toRight.byteLength);
+    expect(r.value.bToA.bytes).toBe(toLeft.byteLength);
+    // proxy awaited both closes: writing to either side now fails.
+    expect((await a.write(new Uint8Array(1))).ok).toBe(false);
+    expect((await b.write(new Uint8Array(1))).ok).toBe(false);
+  });
+
+  it('passes on a half-close in one direction while the other keeps flowing', async () => {
+    const { left, a, b, right } = setup();
+    const relaying = proxy(a, b);
+    await left.write(new Uint8Array([1, 2, 3]));
+    const leftClosed = left.close(); // left → right is done
+    expect(Array.from(await readToEnd(right))).toEqual([1, 2, 3]);
+    // right → left still works after right saw EOF
+    await right.write(new Uint8Array([4, 5]));
+    const r1 = await left.read();
+    expect(r1.ok && r1.value !== EOF && Array.from(r1.value)).toEqual([4, 5]);
+    const rightClosed = right.close();
+    const tail = await left.read();
+    expect(tail.ok && tail.value).toBe(EOF);
+    await Promise.all([leftClosed, rightClosed]);
+    const r = await relaying;
+    expect(r.ok && [r.value.aToB.bytes, r.value.bToA.bytes]).toEqual([3, 2]);
+  });
+
+  it('an error on one side aborts the other side and reports the direction', async () => {
+    const { left, a, b, right } = setup();
+    const relaying = proxy(a, b);
+    await right.write(new Uint8Array([7]));
+    const got = await left.read();
+    expect(got.ok).toBe(true);
+    left.abort(); // a's remote resets
+    const r = await relaying;
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.direction).toBe('aToB');
+    expect(r.error.error.type).toBe('read');
+    expect(r.error.message).toContain('a → b');
+    // right learns of it as an error, not a clean EOF
+    const seen = await right.read();
+    expect(seen.ok).toBe(false);
+  });
+
+  it('a peer gone on one side ends the relay with an error on both sides', async () => {
+    const { left, a, b, right } = setup();
+    const relaying = proxy(a, b);
+    right.abort();
+    await left.write(new Uint8Array([1]));
+    const r = await relaying;
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    // Either direction may notice first; both must agree that proxy failed.
+    expect(['read', 'write']).toContain(r.error.error.type);
+    const seen = await left.read();
+    expect(seen.ok).toBe(false);
+  });
+
+  it('stops on its signal and aborts both flows', async () => {
+    const { left, a, b, right } = setup();
+    const ac = new AbortController();
+    const relaying = proxy(a, b, { signal: ac.signal });
+    ac.abort(new Error('shutdown'));
+    const r = await relaying;
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.error.type).toBe('aborted');
+    expect((await left.read()).ok).toBe(false);
+    expect((await right.read()).ok).toBe(false);
+  });
+});
