@@ -7,7 +7,10 @@ export const ABORTED: unique symbol = Symbol('aborted');
  * the abort listener is always removed so a long-lived signal does not collect
  * one listener per call.
  */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof ABORTED> {
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T | typeof ABORTED> {
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.resolve(ABORTED);
   return new Promise((resolve, reject) => {

@@ -1,4 +1,11 @@
-import { EOF, type Flow, type FlowError, type Result, type WriteError, type WriteResult } from '@flowkit/flow-types';
+import {
+  EOF,
+  type Flow,
+  type FlowError,
+  type Result,
+  type WriteError,
+  type WriteResult,
+} from '@flowkit/flow-types';
 import { ABORTED, anySignal, untilAborted } from './abort.js';
 import { abortedError } from './errors.js';
 
@@ -23,8 +30,18 @@ export interface CopyStats {
  */
 export type CopyError =
   | { readonly type: 'read'; readonly message: string; readonly error: FlowError; readonly stats: CopyStats }
-  | { readonly type: 'write'; readonly message: string; readonly error: WriteError; readonly stats: CopyStats }
-  | { readonly type: 'aborted'; readonly message: string; readonly cause?: unknown; readonly stats: CopyStats };
+  | {
+      readonly type: 'write';
+      readonly message: string;
+      readonly error: WriteError;
+      readonly stats: CopyStats;
+    }
+  | {
+      readonly type: 'aborted';
+      readonly message: string;
+      readonly cause?: unknown;
+      readonly stats: CopyStats;
+    };
 
 /** Options for {@link copy}. */
 export interface CopyOptions {
@@ -67,7 +84,11 @@ export interface CopyOptions {
  *
  * Never throws and never rejects for I/O.
  */
-export async function copy(src: Flow, dst: Flow, options: CopyOptions = {}): Promise<Result<CopyStats, CopyError>> {
+export async function copy(
+  src: Flow,
+  dst: Flow,
+  options: CopyOptions = {},
+): Promise<Result<CopyStats, CopyError>> {
   const { signal, end = true } = options;
   const started = performance.now();
   let bytes = 0;
@@ -94,7 +115,12 @@ export async function copy(src: Flow, dst: Flow, options: CopyOptions = {}): Pro
       if (signal?.aborted && r.error.type === 'aborted') return aborted(signal);
       return {
         ok: false,
-        error: { type: 'read', message: `copy: reading failed: ${r.error.message}`, error: r.error, stats: stats() },
+        error: {
+          type: 'read',
+          message: `copy: reading failed: ${r.error.message}`,
+          error: r.error,
+          stats: stats(),
+        },
       };
     }
     if (pending !== undefined) {
@@ -104,7 +130,12 @@ export async function copy(src: Flow, dst: Flow, options: CopyOptions = {}): Pro
       if (!w.ok) {
         return {
           ok: false,
-          error: { type: 'write', message: `copy: writing failed: ${w.error.message}`, error: w.error, stats: stats() },
+          error: {
+            type: 'write',
+            message: `copy: writing failed: ${w.error.message}`,
+            error: w.error,
+            stats: stats(),
+          },
         };
       }
     }

@@ -51,7 +51,11 @@ export interface ProxyOptions {
  *
  * Never throws and never rejects for I/O.
  */
-export async function proxy(a: Flow, b: Flow, options: ProxyOptions = {}): Promise<Result<ProxyStats, ProxyError>> {
+export async function proxy(
+  a: Flow,
+  b: Flow,
+  options: ProxyOptions = {},
+): Promise<Result<ProxyStats, ProxyError>> {
   const stop = new AbortController();
   const signal = anySignal(options.signal, stop.signal)!;
   const zero: CopyStats = { bytes: 0, chunks: 0, durationMs: 0 };

@@ -42,7 +42,10 @@ export interface ReadAllOptions {
  *
  * Never rejects.
  */
-export async function readAll(flow: Flow, options: ReadAllOptions): Promise<Result<Uint8Array, ReadAllError>> {
+export async function readAll(
+  flow: Flow,
+  options: ReadAllOptions,
+): Promise<Result<Uint8Array, ReadAllError>> {
   // `options` is typed as required; plain-JS callers may still omit it.
   const limit = (options as ReadAllOptions | undefined)?.limit;
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
@@ -74,7 +77,11 @@ export async function readAll(flow: Flow, options: ReadAllOptions): Promise<Resu
     if (total > limit) {
       return {
         ok: false,
-        error: { type: 'limit', message: `readAll: the flow sent more than the limit of ${limit} bytes`, limit },
+        error: {
+          type: 'limit',
+          message: `readAll: the flow sent more than the limit of ${limit} bytes`,
+          limit,
+        },
       };
     }
     parts.push(r.value);

@@ -2,7 +2,14 @@ import { EOF } from '@flowkit/flow-types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { copy } from '../src/index.js';
-import { firstDifference, patternBytes, readToEnd, settlesWithin, sleep, writeInPieces } from './support/bytes.js';
+import {
+  firstDifference,
+  patternBytes,
+  readToEnd,
+  settlesWithin,
+  sleep,
+  writeInPieces,
+} from './support/bytes.js';
 import { testPair } from './support/pair.js';
 
 /** src ⇄ srcPeer, dst ⇄ dstPeer: copy(src, dst) relays srcPeer's bytes to dstPeer. */

@@ -53,7 +53,8 @@ describe('readExactly', () => {
               at += n;
             } else {
               expect(r.ok).toBe(false);
-              if (!r.ok) expect(r.error).toMatchObject({ type: 'eof', received: data.byteLength - at, wanted: n });
+              if (!r.ok)
+                expect(r.error).toMatchObject({ type: 'eof', received: data.byteLength - at, wanted: n });
             }
           }
           // Nothing was lost: the remainder reads back intact.
