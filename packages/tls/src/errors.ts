@@ -1,0 +1,126 @@
+import type { ConnectError, FlowError } from '@flowkit/flow-types';
+
+/** Why the peer's certificate was rejected, by Node/OpenSSL code. */
+const CERTIFICATE_REASONS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'has expired',
+  CERT_NOT_YET_VALID: 'is not yet valid (its start date is in the future)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'does not match the expected host name',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'is self-signed and not trusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'chains to a root certificate that is not trusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'was issued by a CA that is not trusted',
+  UNABLE_TO_GET_ISSUER_CERT: 'was issued by a CA that is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    'cannot be verified: the chain is incomplete (the intermediate certificate is missing) or its issuer is not trusted',
+  CERT_UNTRUSTED: 'is not trusted for this purpose',
+  CERT_REVOKED: 'has been revoked',
+  CERT_SIGNATURE_FAILURE: 'has an invalid signature',
+  INVALID_CA: 'chains through a certificate that is not a valid CA',
+  INVALID_PURPOSE: 'is not meant for this use (key usage)',
+  CERT_CHAIN_TOO_LONG: 'chain is too long',
+  ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+    'is missing: the client sent no certificate, but one is required',
+};
+
+/** Alerts from the peer saying it rejected *our* certificate (mutual TLS). */
+const PEER_REJECTED_OURS: Record<string, string> = {
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'the server requires a client certificate and none was sent',
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'the peer does not trust the CA that issued our certificate',
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'the peer rejected our certificate (bad certificate)',
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'the peer says our certificate has expired',
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN: 'the peer rejected our certificate (certificate unknown)',
+  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'the peer could not verify our certificate signature',
+};
+
+const VERSION_CODES = new Set([
+  'ERR_SSL_UNSUPPORTED_PROTOCOL',
+  'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
+  'ERR_SSL_UNSUPPORTED_SSL_VERSION',
+]);
+
+function codeOf(error: unknown): string | undefined {
+  const c = (error as { code?: unknown } | null)?.code;
+  return typeof c === 'string' ? c : undefined;
+}
+
+function detail(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The flowkit error a toNodeDuplex stream carries as `cause`, if any. */
+export function innerFlowError(error: unknown): FlowError | undefined {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (typeof cause === 'object' && cause !== null && 'type' in cause && 'message' in cause) {
+    return cause as FlowError;
+  }
+  return undefined;
+}
+
+/**
+ * Maps a failed TLS handshake to a {@link ConnectError}: `certificate` when a
+ * certificate was rejected (ours or theirs), `handshake` otherwise. The
+ * message names the peer and the reason; `code` keeps Node's code.
+ */
+export function handshakeError(error: unknown, peer: string): ConnectError {
+  const code = codeOf(error);
+  const c = code ?? '';
+  const withCode = <T extends ConnectError>(e: T): T =>
+    code === undefined ? { ...e, cause: error } : { ...e, code, cause: error };
+  const certReason = CERTIFICATE_REASONS[c];
+  if (certReason !== undefined) {
+    const extra = c === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `: ${detail(error)}` : '';
+    return withCode({ type: 'certificate', message: `certificate of ${peer} ${certReason}${extra} (${c})` });
+  }
+  const ours = PEER_REJECTED_OURS[c];
+  if (ours !== undefined) {
+    return withCode({ type: 'certificate', message: `TLS handshake with ${peer} failed: ${ours} (${c})` });
+  }
+  if (VERSION_CODES.has(c)) {
+    return withCode({
+      type: 'handshake',
+      message: `TLS handshake with ${peer} failed: no TLS version in common; this end requires TLS 1.2 or later (${c})`,
+    });
+  }
+  if (c === 'ERR_SSL_NO_APPLICATION_PROTOCOL' || c === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') {
+    return withCode({
+      type: 'handshake',
+      message: `TLS handshake with ${peer} failed: no ALPN protocol in common (${c})`,
+    });
+  }
+  const inner = innerFlowError(error);
+  if (inner !== undefined) {
+    return {
+      type: inner.type === 'reset' ? 'reset' : inner.type === 'timeout' ? 'timeout' : 'handshake',
+      message: `TLS handshake with ${peer} failed: ${inner.message}`,
+      ...(inner.code === undefined ? {} : { code: inner.code }),
+      cause: error,
+    };
+  }
+  if (c === 'ECONNRESET' || c === 'EPIPE') {
+    return withCode({
+      type: 'handshake',
+      message: `TLS handshake with ${peer} failed: the connection closed before the handshake finished`,
+    });
+  }
+  return withCode({ type: 'handshake', message: `TLS handshake with ${peer} failed: ${detail(error)}` });
+}
+
+/** Maps an error on an established TLS flow to a {@link FlowError}. */
+export function tlsFlowError(error: unknown, peer: string): FlowError {
+  const inner = innerFlowError(error);
+  if (inner !== undefined) return inner;
+  const code = codeOf(error);
+  const c = code ?? '';
+  let type: FlowError['type'] = 'io';
+  let message = `TLS connection to ${peer} failed: ${detail(error)}`;
+  if (c === 'ECONNRESET' || c === 'EPIPE') {
+    type = 'reset';
+    message = `TLS connection to ${peer} was reset`;
+  } else if (c.startsWith('ERR_SSL_')) {
+    type = 'protocol';
+    const ours = PEER_REJECTED_OURS[c];
+    if (ours !== undefined) message = `TLS connection to ${peer} failed: ${ours} (${c})`;
+  }
+  return { type, message, ...(code === undefined ? {} : { code }), cause: error };
+}

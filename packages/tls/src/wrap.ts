@@ -1,0 +1,339 @@
+import type { Duplex } from 'node:stream';
+import { checkServerIdentity, TLSSocket, connect as tlsConnect } from 'node:tls';
+import {
+  type CloseOptions,
+  type ConnectError,
+  EOF,
+  err,
+  type Flow,
+  type FlowError,
+  ok,
+  type ReadOptions,
+  type ReadResult,
+  type Result,
+  type WriteResult,
+} from '@flowkit/flow-types';
+import { fromNodeDuplex, type SocketFlow, toNodeDuplex } from '@flowkit/node-duplex';
+import { handshakeError, tlsFlowError } from './errors.js';
+import { planClient, planServer, type TlsClientOptions, type TlsServerOptions } from './options.js';
+
+/** The peer's certificate, as far as a program usually needs it. */
+export interface PeerCertificate {
+  /** Subject fields (`CN`, `O`, …). */
+  readonly subject: Readonly<Record<string, string | string[]>>;
+  /** Issuer fields. */
+  readonly issuer: Readonly<Record<string, string | string[]>>;
+  /** SHA-256 fingerprint, colon-separated upper-case hex. */
+  readonly fingerprint256: string;
+  /** Subject alternative names as Node prints them (`DNS:localhost, IP Address:127.0.0.1`), if any. */
+  readonly subjectAltName: string | undefined;
+  /** Start of validity, as Node prints it. */
+  readonly validFrom: string;
+  /** End of validity, as Node prints it. */
+  readonly validTo: string;
+  /** Serial number, upper-case hex. */
+  readonly serialNumber: string;
+}
+
+/**
+ * A {@link Flow} secured by TLS, over TCP (`connect`/`listen`) or over any
+ * inner flow (`wrapClient`/`wrapServer`). The handshake is complete when you
+ * get one; the facts it settled are readonly fields.
+ *
+ * - `read` returns decrypted data. After the peer's close_notify: `EOF`,
+ *   forever. If the inner flow ends without close_notify: `{ type:
+ *   'truncated' }` instead of `EOF`, forever (the data may have been cut
+ *   short). After a TLS alert or an inner failure: that error.
+ * - `close` sends close_notify (the peer reads `EOF`; this end can still
+ *   read), then waits for the peer's close_notify, then closes the inner
+ *   flow and waits for it. With a `signal`, both waits are bounded.
+ * - `abort` tears down the TLS state and aborts the inner flow (an RST over
+ *   TCP); no close_notify is sent, so the peer sees a reset or truncation.
+ */
+export class TlsFlow implements Flow {
+  /** The negotiated version, `'TLSv1.2'` or `'TLSv1.3'`. */
+  readonly protocol: string;
+  /** The ALPN protocol both ends chose, or `undefined` when none was negotiated. */
+  readonly alpnProtocol: string | undefined;
+  /** The cipher suite's standard name (for example `TLS_AES_256_GCM_SHA384`). */
+  readonly cipher: string;
+  /** The peer's certificate, or `undefined` when it sent none (a client without mutual TLS). */
+  readonly peerCertificate: PeerCertificate | undefined;
+  /** `true` when the handshake resumed an earlier session instead of a full exchange. */
+  readonly resumed: boolean;
+  /** `true` when the peer's certificate was verified (always, unless verification was explicitly disabled). */
+  readonly authorized: boolean;
+  /** The flow TLS runs over (a TCP flow for `connect`/`listen`). Do not read or write it. */
+  readonly transport: Flow;
+
+  readonly #flow: SocketFlow;
+  readonly #socket: TLSSocket;
+  readonly #state: { truncated: boolean };
+  readonly #peer: string;
+  #session: Buffer | undefined;
+  #closing: Promise<void> | undefined;
+
+  /** @internal Built by the wrappers after a successful handshake. */
+  constructor(socket: TLSSocket, transport: Flow, state: { truncated: boolean }, peer: string) {
+    this.#socket = socket;
+    this.transport = transport;
+    this.#state = state;
+    this.#peer = peer;
+    this.protocol = socket.getProtocol() ?? 'unknown';
+    this.alpnProtocol = typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : undefined;
+    const cipher = socket.getCipher();
+    this.cipher = cipher.standardName ?? cipher.name;
+    this.peerCertificate = peerCertificateOf(socket);
+    this.resumed = socket.isSessionReused();
+    this.authorized = socket.authorized;
+    this.#session = socket.getSession();
+    socket.on('session', (session: Buffer) => {
+      this.#session = session;
+    });
+    this.#flow = fromNodeDuplex(socket, {
+      label: peer,
+      hooks: { mapError: (e) => tlsFlowError(e, peer), reset: (d) => d.destroy() },
+    });
+  }
+
+  /**
+   * The latest TLS session (client side), to pass as `session` to a later
+   * `connect`/`wrapClient` to resume. With TLS 1.3 the server sends it after
+   * the handshake, so it may appear only once some data was read. `undefined`
+   * when the server issued none.
+   */
+  get session(): Uint8Array | undefined {
+    return this.#session;
+  }
+
+  /** The address read from the peer's certificate and the transport, for messages. */
+  get peer(): string {
+    return this.#peer;
+  }
+
+  /** Decrypted bytes, then `EOF` after close_notify, or `truncated` when it never came. */
+  read(options?: ReadOptions): Promise<ReadResult> {
+    return this.#flow.read(options).then((result) => {
+      if (result.ok && result.value === EOF && this.#state.truncated) return err(this.#truncatedError());
+      return result;
+    });
+  }
+
+  #truncatedError(): FlowError {
+    return {
+      type: 'truncated',
+      message: `TLS connection to ${this.#peer} ended without close_notify: the data may have been cut short`,
+    };
+  }
+
+  /** Encrypts and sends `buffer`; same rules as {@link Flow.write}. */
+  write(buffer: Uint8Array): Promise<WriteResult> {
+    return this.#flow.write(buffer);
+  }
+
+  /** Encrypts and sends `buffers` as one batch of records; same rules as {@link Flow.writev}. */
+  writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    return this.#flow.writev(buffers);
+  }
+
+  /**
+   * Sends close_notify, waits for the peer's, then closes the inner flow and
+   * waits for that too. Reads work meanwhile. Idempotent; never rejects.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    if (this.#closing === undefined) {
+      this.#closing = this.#flow.close(options).then(() => this.transport.close(options));
+    } else if (options?.signal !== undefined) {
+      void this.#flow.close(options);
+      void this.transport.close(options);
+    }
+    return this.#closing;
+  }
+
+  /** Drops the TLS state and aborts the inner flow at once. Safe in any state. */
+  abort(reason?: unknown): void {
+    // One owner per handle: the TLS socket sits on a toNodeDuplex stream, not
+    // on the TCP socket, so aborting both layers closes each handle once.
+    this.#flow.abort(reason);
+    this.transport.abort(reason);
+  }
+
+  /** @internal */
+  get socket(): TLSSocket {
+    return this.#socket;
+  }
+}
+
+function peerCertificateOf(socket: TLSSocket): PeerCertificate | undefined {
+  const c = socket.getPeerCertificate();
+  if (c === null || c === undefined || Object.keys(c).length === 0) return undefined;
+  return {
+    subject: { ...(c.subject as unknown as Record<string, string | string[]>) },
+    issuer: { ...(c.issuer as unknown as Record<string, string | string[]>) },
+    fingerprint256: c.fingerprint256,
+    subjectAltName: c.subjectaltname,
+    validFrom: c.valid_from,
+    validTo: c.valid_to,
+    serialNumber: c.serialNumber,
+  };
+}
+
+function describe(flow: Flow, name: string | undefined): string {
+  const remote = (flow as { remoteAddress?: { host?: unknown; port?: unknown } }).remoteAddress;
+  if (remote !== undefined && typeof remote.host === 'string' && typeof remote.port === 'number') {
+    const host = remote.host.includes(':') ? `[${remote.host}]` : remote.host;
+    return name === undefined || name === remote.host
+      ? `${host}:${remote.port}`
+      : `${name} (${host}:${remote.port})`;
+  }
+  return name ?? 'the peer';
+}
+
+/**
+ * Tells close_notify from a bare EOF. Must be installed before the TLS socket
+ * is created, so it runs before Node's own 'end' listener hands the EOF to
+ * TLS: the TLS socket ends its readable side while processing close_notify,
+ * which always comes in an earlier inner read than the inner EOF (one
+ * outstanding read at a time). If it has not ended when the inner stream
+ * ends, the transport ended first: truncation.
+ */
+function watchTruncation(duplex: Duplex, socket: () => TLSSocket | undefined): { truncated: boolean } {
+  const state = { truncated: false };
+  duplex.on('end', () => {
+    const s = socket() as unknown as { _readableState?: { ended?: boolean } } | undefined;
+    if (s?._readableState?.ended !== true) state.truncated = true;
+  });
+  return state;
+}
+
+/** Runs the handshake on a TLS socket over `inner` and builds the flow. */
+function handshake(
+  inner: Flow,
+  state: { truncated: boolean },
+  socket: TLSSocket,
+  readyEvent: 'secureConnect' | 'secure',
+  peer: string,
+  signal: AbortSignal | undefined,
+  check: (socket: TLSSocket) => unknown,
+): Promise<Result<TlsFlow, ConnectError>> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result: Result<TlsFlow, ConnectError>) => {
+      if (settled) return;
+      settled = true;
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    const fail = (error: ConnectError) => {
+      finish(err(error));
+      socket.destroy();
+      inner.abort(error);
+    };
+    const onError = (e: unknown) => fail(handshakeError(e, peer));
+    const onClose = () =>
+      fail({ type: 'handshake', message: `TLS handshake with ${peer} failed: the connection closed first` });
+    const onAbort = () =>
+      fail({ type: 'aborted', message: `TLS handshake with ${peer} was aborted`, cause: signal?.reason });
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    socket.once(readyEvent, () => {
+      const problem = check(socket);
+      if (problem !== undefined) {
+        onError(problem);
+        return;
+      }
+      // fromNodeDuplex installs its own error listener before ours goes.
+      const flow = new TlsFlow(socket, inner, state, peer);
+      finish(ok(flow));
+    });
+  });
+}
+
+/**
+ * Runs a TLS client over `flow` (mirage's TLS functor over `FLOW`): any
+ * flowkit flow, a TCP flow, a unix flow, a memory pair. Verifies the server's
+ * chain against `ca` (or Node's roots) and its name against `servername` or
+ * `host`, requires TLS 1.2+, and resolves once the handshake is done.
+ *
+ * Errors: `invalid-option` before any I/O (the inner flow is left untouched);
+ * `certificate` when a certificate was rejected; `handshake` for any other
+ * failure to agree; `aborted` when `signal` fired. On any error the inner
+ * flow has been aborted. Never rejects.
+ */
+export async function wrapClient(
+  flow: Flow,
+  options: TlsClientOptions,
+): Promise<Result<TlsFlow, ConnectError>> {
+  const planned = planClient(options);
+  if (!planned.ok) return err(planned.error);
+  const plan = planned.plan;
+  const duplex = toNodeDuplex(flow);
+  const peer = describe(flow, plan.checkName);
+  let tlsSocket: TLSSocket | undefined;
+  const state = watchTruncation(duplex, () => tlsSocket);
+  const socket = tlsConnect({
+    socket: duplex,
+    secureContext: plan.context,
+    // Verification is enforced on 'secureConnect' below (chain, then name),
+    // so no Node option can skip it.
+    rejectUnauthorized: false,
+    ...(plan.sni === undefined ? {} : { servername: plan.sni }),
+    ...(plan.alpn === undefined ? {} : { ALPNProtocols: plan.alpn }),
+    ...(plan.session === undefined ? {} : { session: plan.session }),
+  });
+  tlsSocket = socket;
+  socket.allowHalfOpen = true;
+  const result = handshake(flow, state, socket, 'secureConnect', peer, options.signal, (s) => {
+    if (!plan.verify) return undefined;
+    if (!s.authorized) return s.authorizationError;
+    const cert = s.getPeerCertificate(true);
+    return checkServerIdentity(plan.checkName!, cert);
+  });
+  return result;
+}
+
+/**
+ * Runs a TLS server over `flow`. Presents `cert`/`key`, requires TLS 1.2+,
+ * and with `requestCert` demands a client certificate that chains to `ca`.
+ * Resolves once the handshake is done. Reusing one options object for many
+ * flows shares one context, so session tickets resume.
+ *
+ * Errors as for {@link wrapClient}; a client without a valid certificate
+ * under mutual TLS is `certificate`. On any error the inner flow has been
+ * aborted. Never rejects.
+ */
+export async function wrapServer(
+  flow: Flow,
+  options: TlsServerOptions,
+): Promise<Result<TlsFlow, ConnectError>> {
+  const planned = planServer(options);
+  if (!planned.ok) return err(planned.error);
+  const plan = planned.plan;
+  const duplex = toNodeDuplex(flow);
+  const peer = describe(flow, undefined);
+  let tlsSocket: TLSSocket | undefined;
+  const state = watchTruncation(duplex, () => tlsSocket);
+  const socket = new TLSSocket(duplex, {
+    isServer: true,
+    secureContext: plan.context,
+    requestCert: plan.requestCert,
+    rejectUnauthorized: plan.requestCert,
+    ...(plan.alpn === undefined ? {} : { ALPNProtocols: plan.alpn }),
+  });
+  tlsSocket = socket;
+  socket.allowHalfOpen = true;
+  return handshake(flow, state, socket, 'secure', peer, options.signal, (s) =>
+    plan.requestCert && !s.authorized
+      ? (s.authorizationError ?? new Error('client certificate not verified'))
+      : undefined,
+  );
+}

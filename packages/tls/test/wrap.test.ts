@@ -1,0 +1,116 @@
+import { EOF, type Flow } from '@flowkit/flow-types';
+import { pair } from '@flowkit/memory';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type TlsClientOptions,
+  type TlsFlow,
+  type TlsServerOptions,
+  wrapClient,
+  wrapServer,
+} from '../src/index.js';
+import { type CertMatrix, makeCertMatrix } from './support/certs.js';
+
+let m: CertMatrix;
+beforeAll(() => {
+  m = makeCertMatrix();
+});
+afterAll(() => m.cleanup());
+
+async function readAll(flow: Flow, limit = 100_000): Promise<{ bytes: Buffer; end: string }> {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < limit; i++) {
+    const r = await flow.read();
+    if (!r.ok) return { bytes: Buffer.concat(parts), end: r.error.type };
+    if (r.value === EOF) return { bytes: Buffer.concat(parts), end: 'eof' };
+    parts.push(r.value);
+  }
+  throw new Error('too many chunks');
+}
+
+async function tlsPair(
+  client: Partial<TlsClientOptions> = {},
+  server: Partial<TlsServerOptions> = {},
+): Promise<{ c: TlsFlow; s: TlsFlow; inner: [Flow, Flow] }> {
+  const [a, b] = pair();
+  const [c, s] = await Promise.all([
+    wrapClient(a, { ca: m.root.cert, servername: 'localhost', ...client }),
+    wrapServer(b, { cert: m.good.chain, key: m.good.key, ...server }),
+  ]);
+  if (!c.ok) throw new Error(`client: ${c.error.message}`);
+  if (!s.ok) throw new Error(`server: ${s.error.message}`);
+  return { c: c.value, s: s.value, inner: [a, b] };
+}
+
+describe('wrapClient/wrapServer over a memory pair', () => {
+  it('handshakes with verification on and moves bytes both ways, exactly', async () => {
+    const { c, s } = await tlsPair({ alpnProtocols: ['x-flow', 'h2'] }, { alpnProtocols: ['h2', 'x-flow'] });
+    expect(c.protocol).toBe('TLSv1.3');
+    expect(c.authorized).toBe(true);
+    // The server's order of preference decides.
+    expect(c.alpnProtocol).toBe('h2');
+    expect(s.alpnProtocol).toBe('h2');
+    expect(c.peerCertificate?.subject.CN).toBe('localhost');
+    expect(c.peerCertificate?.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(s.peerCertificate).toBeUndefined();
+    const payload = Buffer.alloc(300_000);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 7) & 0xff;
+    const [w, got] = await Promise.all([
+      (async () => {
+        const r = await c.write(payload);
+        await c.close();
+        return r;
+      })(),
+      (async () => {
+        const all = await readAll(s);
+        await s.write(Buffer.from('bye'));
+        await s.close();
+        return all;
+      })(),
+    ]);
+    expect(w.ok).toBe(true);
+    expect(got.end).toBe('eof');
+    expect(got.bytes.equals(payload)).toBe(true);
+    const back = await readAll(c);
+    expect(back).toEqual({ bytes: Buffer.from('bye'), end: 'eof' });
+  });
+
+  it('half-closes with close_notify on TLS 1.3 and TLS 1.2: the peer reads EOF and can still answer', async () => {
+    for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const { c, s } = await tlsPair({ maxVersion });
+      expect(c.protocol).toBe(maxVersion);
+      await c.write(Buffer.from('question'));
+      const closing = c.close();
+      const q = await readAll(s);
+      expect(q).toEqual({ bytes: Buffer.from('question'), end: 'eof' });
+      await s.write(Buffer.from('answer'));
+      const sClosed = s.close();
+      const a = await readAll(c);
+      expect(a).toEqual({ bytes: Buffer.from('answer'), end: 'eof' });
+      await Promise.all([closing, sClosed]);
+    }
+  });
+
+  it('reports truncated, not EOF, when the inner flow ends without close_notify', async () => {
+    const { c, s, inner } = await tlsPair();
+    await s.write(Buffer.from('partial'));
+    const first = await c.read();
+    expect(first.ok && first.value !== EOF && Buffer.from(first.value).toString()).toBe('partial');
+    // The server's transport sends its EOF without TLS saying goodbye.
+    void inner[1].close();
+    const got = await readAll(c);
+    expect(got).toEqual({ bytes: Buffer.alloc(0), end: 'truncated' });
+    const again = await c.read();
+    expect(again.ok ? 'ok' : again.error.type).toBe('truncated');
+    c.abort();
+    s.abort();
+  });
+
+  it('a clean close is EOF, not truncated (the same path with close_notify)', async () => {
+    const { c, s } = await tlsPair();
+    await s.write(Buffer.from('whole'));
+    const sClosed = s.close();
+    const got = await readAll(c);
+    expect(got).toEqual({ bytes: Buffer.from('whole'), end: 'eof' });
+    await Promise.all([c.close(), sClosed]);
+  });
+});
