@@ -1,0 +1,43 @@
+import { type ConnectError, err, type Result } from '@flowkit/flow-types';
+import { dial, fromNodeDuplex } from '@flowkit/node-duplex';
+import { formatTcpAddress, socketAddresses, type TcpAddress, type TcpFlow } from './address.js';
+import { checkTcpConnectOptions, type TcpConnectOptions } from './options.js';
+
+/**
+ * Dials a TCP address. Resolves with a connected {@link TcpFlow}, or a
+ * {@link ConnectError} naming the address: `refused`, `unreachable`,
+ * `timeout`, `not-found` (DNS), `permission`, `aborted` (the `signal`),
+ * `reset`, `io`; bad options are `invalid-option` before any I/O. Never
+ * rejects.
+ *
+ * The flow half-closes for real (`allowHalfOpen`), `abort()` sends an RST,
+ * and `noDelay` defaults to `true`.
+ */
+export function connect(options: TcpConnectOptions): Promise<Result<TcpFlow, ConnectError>> {
+  const invalid = checkTcpConnectOptions(options);
+  if (invalid !== undefined) return Promise.resolve(err(invalid));
+  const host = options.host ?? 'localhost';
+  const { port } = options;
+  const label = formatTcpAddress(host, port);
+  const noDelay = options.noDelay ?? true;
+  const keepAlive = options.keepAlive ?? false;
+  return dial(
+    {
+      host,
+      port,
+      noDelay,
+      keepAlive,
+      keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+      ...(options.localPort === undefined ? {} : { localPort: options.localPort }),
+      ...(options.family === undefined ? {} : { family: options.family }),
+    },
+    { label, signal: options.signal, timeout: options.timeout },
+    (socket) =>
+      fromNodeDuplex<TcpAddress>(socket, {
+        ...socketAddresses(socket, { host, port }),
+        label,
+        ...(options.readHighWaterMark === undefined ? {} : { readHighWaterMark: options.readHighWaterMark }),
+      }),
+  );
+}

@@ -1,0 +1,62 @@
+import type { AddressInfo } from 'node:net';
+import { err, type ListenError, type Result } from '@flowkit/flow-types';
+import { fromNodeDuplex, type ServerListener, serve } from '@flowkit/node-duplex';
+import { formatTcpAddress, socketAddresses, type TcpAddress, type TcpFlow } from './address.js';
+import { checkTcpListenOptions, type TcpListenOptions } from './options.js';
+
+/**
+ * A TCP listener: a `Listener<TcpFlow, TcpAddress>` whose `address` is the
+ * bound `{ host, port, family }` (port 0 → the port the OS picked).
+ */
+export type TcpListener = ServerListener<TcpFlow, TcpAddress>;
+
+/**
+ * Binds a TCP address and accepts flows on it. Resolves with a
+ * {@link TcpListener} or a {@link ListenError} naming the address: `in-use`,
+ * `permission`, `not-found` (an address this host does not have), `io`; bad
+ * options are `invalid-option` before any I/O. Never rejects.
+ *
+ * Defaults: host `127.0.0.1` (loopback only), port 0, backlog 511,
+ * `noDelay: true`. Accepted flows half-close for real.
+ */
+export function listen(options: TcpListenOptions = {}): Promise<Result<TcpListener, ListenError>> {
+  const invalid = checkTcpListenOptions(options);
+  if (invalid !== undefined) return Promise.resolve(err(invalid));
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  const label = formatTcpAddress(host, port);
+  return serve<TcpFlow, TcpAddress>(
+    {
+      noDelay: options.noDelay ?? true,
+      keepAlive: options.keepAlive ?? false,
+      keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
+    },
+    {
+      host,
+      port,
+      ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
+      ipv6Only: options.ipv6Only ?? false,
+    },
+    {
+      label,
+      describe: (server) => {
+        const info = server.address() as AddressInfo;
+        return {
+          host: info.address,
+          port: info.port,
+          family: info.family === 'IPv6' ? 'IPv6' : 'IPv4',
+        };
+      },
+      wrap: (socket, bound) => {
+        const addresses = socketAddresses(socket, bound);
+        return fromNodeDuplex<TcpAddress>(socket, {
+          ...addresses,
+          label: formatTcpAddress(addresses.remoteAddress.host, addresses.remoteAddress.port),
+          ...(options.readHighWaterMark === undefined
+            ? {}
+            : { readHighWaterMark: options.readHighWaterMark }),
+        });
+      },
+    },
+  );
+}

@@ -1,0 +1,109 @@
+import type { InvalidOptionError } from '@flowkit/flow-types';
+import {
+  checkBacklog,
+  checkBoolean,
+  checkHost,
+  checkNonNegativeInteger,
+  checkOptionsObject,
+  checkPort,
+  checkPositiveInteger,
+  checkSignal,
+  checkTimeout,
+  invalidOption,
+} from '@flowkit/node-duplex';
+
+/** Socket tuning shared by `connect` and `listen` (applied to every flow). */
+export interface TcpSocketOptions {
+  /**
+   * Disables Nagle's algorithm, so small writes go out at once instead of
+   * waiting up to one round trip to be merged. Default `true` (like Go;
+   * Node's own default is `false`).
+   */
+  readonly noDelay?: boolean;
+  /** Sends TCP keep-alive probes on an idle connection. Default `false`. */
+  readonly keepAlive?: boolean;
+  /**
+   * Idle time before the first keep-alive probe, in milliseconds; `0` keeps
+   * the OS default. Only used with `keepAlive: true`. Default `0`.
+   */
+  readonly keepAliveInitialDelay?: number;
+  /**
+   * Received-but-unread bytes above which the socket is paused (the remote
+   * then waits), in bytes. Default 65 536.
+   */
+  readonly readHighWaterMark?: number;
+}
+
+/** Options for `connect`. */
+export interface TcpConnectOptions extends TcpSocketOptions {
+  /** Host name or IP address to dial. Default `'localhost'` (as Node). */
+  readonly host?: string;
+  /** Port to dial, 1–65535. Required. */
+  readonly port: number;
+  /** Cancels the attempt: `{ type: 'aborted' }`. */
+  readonly signal?: AbortSignal;
+  /** Gives up after this many milliseconds: `{ type: 'timeout' }`. Default: the OS's own limit. */
+  readonly timeout?: number;
+  /** Local IP address to dial from. Default: chosen by the OS. */
+  readonly localAddress?: string;
+  /** Local port to dial from, 1–65535. Default: chosen by the OS. */
+  readonly localPort?: number;
+  /** IP family used to resolve `host`: `4`, `6`, or `0` for either. Default `0`. */
+  readonly family?: 0 | 4 | 6;
+}
+
+/** Options for `listen`. */
+export interface TcpListenOptions extends TcpSocketOptions {
+  /**
+   * IP address or host name to bind. Default `'127.0.0.1'`: loopback only,
+   * so nothing is exposed by accident; pass `'::'` or `'0.0.0.0'` to accept
+   * from other hosts.
+   */
+  readonly host?: string;
+  /** Port to bind, 0–65535; `0` lets the OS pick (see `listener.address.port`). Default `0`. */
+  readonly port?: number;
+  /** Length of the kernel's queue of not-yet-accepted connections. Default 511 (Node's). */
+  readonly backlog?: number;
+  /** With an IPv6 `host` (`'::'`), refuse IPv4-mapped connections. Default `false`. */
+  readonly ipv6Only?: boolean;
+}
+
+function checkSocketOptions(o: TcpSocketOptions): InvalidOptionError | undefined {
+  return (
+    checkBoolean(o.noDelay, 'noDelay') ??
+    checkBoolean(o.keepAlive, 'keepAlive') ??
+    checkNonNegativeInteger(o.keepAliveInitialDelay, 'keepAliveInitialDelay') ??
+    checkPositiveInteger(o.readHighWaterMark, 'readHighWaterMark')
+  );
+}
+
+/** Validates {@link TcpConnectOptions} before any I/O (tls reuses it). */
+export function checkTcpConnectOptions(o: TcpConnectOptions): InvalidOptionError | undefined {
+  return (
+    checkOptionsObject(o) ??
+    checkHost(o.host) ??
+    checkPort(o.port, { allowZero: false }) ??
+    checkSignal(o.signal) ??
+    checkTimeout(o.timeout) ??
+    checkHost(o.localAddress, { option: 'localAddress' }) ??
+    (o.localPort === undefined
+      ? undefined
+      : checkPort(o.localPort, { option: 'localPort', allowZero: false })) ??
+    (o.family === undefined || o.family === 0 || o.family === 4 || o.family === 6
+      ? undefined
+      : invalidOption('family', `must be 0, 4 or 6, got ${String(o.family)}`)) ??
+    checkSocketOptions(o)
+  );
+}
+
+/** Validates {@link TcpListenOptions} before any I/O (tls reuses it). */
+export function checkTcpListenOptions(o: TcpListenOptions): InvalidOptionError | undefined {
+  return (
+    checkOptionsObject(o) ??
+    checkHost(o.host) ??
+    (o.port === undefined ? undefined : checkPort(o.port)) ??
+    checkBacklog(o.backlog) ??
+    checkBoolean(o.ipv6Only, 'ipv6Only') ??
+    checkSocketOptions(o)
+  );
+}

@@ -1,0 +1,144 @@
+import { EOF } from '@flowkit/flow-types';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect, listen, type TcpListener } from '../src/index.js';
+
+const open: TcpListener[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((l) => l.close()));
+});
+
+async function bound(host: string): Promise<TcpListener> {
+  const r = await listen({ host, port: 0 });
+  if (!r.ok) throw new Error(r.error.message);
+  open.push(r.value);
+  return r.value;
+}
+
+describe.each([
+  ['127.0.0.1', 'IPv4'],
+  ['::1', 'IPv6'],
+] as const)('over %s', (host, family) => {
+  it('port 0 gives the real port; flows carry both addresses and byte counters', async () => {
+    const listener = await bound(host);
+    expect(listener.address.host).toBe(host);
+    expect(listener.address.family).toBe(family);
+    expect(listener.address.port).toBeGreaterThan(0);
+    const accepted = listener.accept();
+    const dialed = await connect({ host, port: listener.address.port });
+    expect(dialed.ok).toBe(true);
+    const acc = await accepted;
+    if (!dialed.ok || !acc.ok) return;
+    const a = dialed.value;
+    const b = acc.value;
+    expect(a.remoteAddress).toEqual(listener.address);
+    expect(b.localAddress).toEqual(listener.address);
+    expect(b.remoteAddress).toEqual(a.localAddress);
+    expect(a.localAddress.family).toBe(family);
+    await a.write(new TextEncoder().encode('hello'));
+    const r = await b.read();
+    expect(r.ok && r.value !== EOF && r.value.length).toBe(5);
+    expect(a.bytesWritten).toBe(5);
+    expect(b.bytesRead).toBe(5);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('refused: a typed error that names the address', async () => {
+    const listener = await bound(host);
+    const { port } = listener.address;
+    await listener.close();
+    const r = await connect({ host, port });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.type).toBe('refused');
+      expect(r.error.message).toContain(String(port));
+      expect('code' in r.error && r.error.code).toBe('ECONNREFUSED');
+    }
+  });
+
+  it('in-use: binding a live address again', async () => {
+    const listener = await bound(host);
+    const again = await listen({ host, port: listener.address.port });
+    expect(again.ok).toBe(false);
+    if (!again.ok) {
+      expect(again.error.type).toBe('in-use');
+      expect(again.error.message).toContain(String(listener.address.port));
+    }
+  });
+});
+
+describe('options', () => {
+  it.each([
+    [{ port: 70000 }, 'port'],
+    [{ port: -1 }, 'port'],
+    [{ port: 1.5 }, 'port'],
+    [{ port: Number.NaN }, 'port'],
+    [{ port: 0 }, 'port'],
+    [{ port: 80, host: '' }, 'host'],
+    [{ port: 80, timeout: -1 }, 'timeout'],
+    [{ port: 80, signal: () => {} }, 'signal'],
+    [{ port: 80, signal: {} }, 'signal'],
+    [{ port: 80, family: 5 }, 'family'],
+    [{ port: 80, noDelay: 'yes' }, 'noDelay'],
+  ])('connect(%j) is invalid-option naming %s', async (options, option) => {
+    const r = await connect(options as never);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.type).toBe('invalid-option');
+      expect('option' in r.error && r.error.option).toBe(option);
+      expect(r.error.message).toContain(option);
+    }
+  });
+
+  it.each([
+    [{ port: 70000 }, 'port'],
+    [{ port: -1 }, 'port'],
+    [{ host: '' }, 'host'],
+    [{ backlog: -1 }, 'backlog'],
+    [{ ipv6Only: 1 }, 'ipv6Only'],
+  ])('listen(%j) is invalid-option naming %s', async (options, option) => {
+    const r = await listen(options as never);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect('option' in r.error && r.error.option).toBe(option);
+  });
+
+  it('an already-aborted signal: aborted before any I/O', async () => {
+    const c = new AbortController();
+    c.abort();
+    const r = await connect({ host: '127.0.0.1', port: 9, signal: c.signal });
+    expect(!r.ok && r.error.type).toBe('aborted');
+  });
+});
+
+describe('listener lifecycle', () => {
+  it('accept after close is closed; a pending accept resolves closed; iteration ends', async () => {
+    const listener = await bound('127.0.0.1');
+    const pending = listener.accept();
+    await listener.close();
+    expect((await pending).ok).toBe(false);
+    const later = await listener.accept();
+    expect(!later.ok && later.error.type).toBe('closed');
+    const seen: unknown[] = [];
+    for await (const f of listener) seen.push(f);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('queued connections are served in order by iteration', async () => {
+    const listener = await bound('127.0.0.1');
+    const dialers = [];
+    for (let i = 0; i < 3; i++) {
+      const d = await connect({ host: '127.0.0.1', port: listener.address.port });
+      if (!d.ok) throw new Error(d.error.message);
+      await d.value.write(new Uint8Array([i]));
+      dialers.push(d.value);
+    }
+    const got: number[] = [];
+    for await (const flow of listener) {
+      const r = await flow.read();
+      if (r.ok && r.value !== EOF) got.push(r.value[0]!);
+      flow.abort();
+      if (got.length === 3) break;
+    }
+    expect(got).toEqual([0, 1, 2]);
+    for (const d of dialers) d.abort();
+  });
+});
