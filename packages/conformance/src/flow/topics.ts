@@ -1,5 +1,23 @@
 import type { FlowTopic } from '../support/types.js';
+import { abortTopic } from './abort.js';
+import { backpressureTopic } from './backpressure.js';
 import { basicTopic } from './basic.js';
+import { cancelTopic } from './cancel.js';
+import { closeTopic } from './close.js';
+import { concurrencyTopic } from './concurrency.js';
+import { halfCloseTopic } from './half-close.js';
+import { propertiesTopic } from './properties.js';
+import { writeRulesTopic } from './write-rules.js';
 
 /** Every flow topic, in the order the suite registers them. */
-export const flowTopics: readonly FlowTopic[] = [basicTopic];
+export const flowTopics: readonly FlowTopic[] = [
+  basicTopic,
+  halfCloseTopic,
+  closeTopic,
+  writeRulesTopic,
+  backpressureTopic,
+  abortTopic,
+  cancelTopic,
+  concurrencyTopic,
+  propertiesTopic,
+];
