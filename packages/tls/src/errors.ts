@@ -31,6 +31,15 @@ const PEER_REJECTED_OURS: Record<string, string> = {
   ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'the peer could not verify our certificate signature',
 };
 
+/** Alerts that end a handshake without saying exactly why. */
+const PEER_REFUSED: Record<string, string> = {
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE:
+    'the peer refused the handshake (handshake_failure alert; a server that requires a client certificate sends it when none was sent)',
+  ERR_SSL_TLSV1_ALERT_ACCESS_DENIED: 'the peer denied access (access_denied alert)',
+  ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY: 'no cipher suite in common that both ends accept',
+  ERR_SSL_NO_SHARED_CIPHER: 'no cipher suite in common',
+};
+
 const VERSION_CODES = new Set([
   'ERR_SSL_UNSUPPORTED_PROTOCOL',
   'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
@@ -76,6 +85,10 @@ export function handshakeError(error: unknown, peer: string): ConnectError {
   if (ours !== undefined) {
     return withCode({ type: 'certificate', message: `TLS handshake with ${peer} failed: ${ours} (${c})` });
   }
+  const refused = PEER_REFUSED[c];
+  if (refused !== undefined) {
+    return withCode({ type: 'handshake', message: `TLS handshake with ${peer} failed: ${refused} (${c})` });
+  }
   if (VERSION_CODES.has(c)) {
     return withCode({
       type: 'handshake',
@@ -90,9 +103,11 @@ export function handshakeError(error: unknown, peer: string): ConnectError {
   }
   const inner = innerFlowError(error);
   if (inner !== undefined) {
+    // Node's TLS server rejects a bad client certificate by closing after the
+    // handshake, without an alert, so a client only sees its transport go.
     return {
-      type: inner.type === 'reset' ? 'reset' : inner.type === 'timeout' ? 'timeout' : 'handshake',
-      message: `TLS handshake with ${peer} failed: ${inner.message}`,
+      type: inner.type === 'timeout' ? 'timeout' : 'handshake',
+      message: `TLS handshake with ${peer} failed: the transport failed before the handshake finished (${inner.message}); a server that rejects our client certificate closes this way`,
       ...(inner.code === undefined ? {} : { code: inner.code }),
       cause: error,
     };
@@ -103,7 +118,17 @@ export function handshakeError(error: unknown, peer: string): ConnectError {
       message: `TLS handshake with ${peer} failed: the connection closed before the handshake finished`,
     });
   }
-  return withCode({ type: 'handshake', message: `TLS handshake with ${peer} failed: ${detail(error)}` });
+  return withCode({ type: 'handshake', message: `TLS handshake with ${peer} failed: ${short(error)}` });
+}
+
+/** OpenSSL's messages carry source paths and addresses; keep the reason. */
+function short(error: unknown): string {
+  const reason = (error as { reason?: unknown } | null)?.reason;
+  const code = codeOf(error);
+  if (typeof reason === 'string') return code === undefined ? reason : `${reason} (${code})`;
+  const text = detail(error);
+  if (/:error:[0-9A-F]+:/.test(text)) return code ?? 'TLS error';
+  return text;
 }
 
 /** Maps an error on an established TLS flow to a {@link FlowError}. */
@@ -119,8 +144,8 @@ export function tlsFlowError(error: unknown, peer: string): FlowError {
     message = `TLS connection to ${peer} was reset`;
   } else if (c.startsWith('ERR_SSL_')) {
     type = 'protocol';
-    const ours = PEER_REJECTED_OURS[c];
-    if (ours !== undefined) message = `TLS connection to ${peer} failed: ${ours} (${c})`;
+    const ours = PEER_REJECTED_OURS[c] ?? PEER_REFUSED[c];
+    message = `TLS connection to ${peer} failed: ${ours ?? short(error)}${ours === undefined ? '' : ` (${c})`}`;
   }
   return { type, message, ...(code === undefined ? {} : { code }), cause: error };
 }

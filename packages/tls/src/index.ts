@@ -1,3 +1,7 @@
+export type { TlsConnectOptions } from './connect.js';
+export { connect } from './connect.js';
+export type { TlsListenOptions } from './listen.js';
+export { listen, TlsListener } from './listen.js';
 export type {
   PemInput,
   TlsClientOptions,

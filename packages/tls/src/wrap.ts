@@ -15,7 +15,13 @@ import {
 } from '@flowkit/flow-types';
 import { fromNodeDuplex, type SocketFlow, toNodeDuplex } from '@flowkit/node-duplex';
 import { handshakeError, tlsFlowError } from './errors.js';
-import { planClient, planServer, type TlsClientOptions, type TlsServerOptions } from './options.js';
+import {
+  planClient,
+  planServer,
+  type ServerPlan,
+  type TlsClientOptions,
+  type TlsServerOptions,
+} from './options.js';
 
 /** The peer's certificate, as far as a program usually needs it. */
 export interface PeerCertificate {
@@ -74,7 +80,13 @@ export class TlsFlow implements Flow {
   #closing: Promise<void> | undefined;
 
   /** @internal Built by the wrappers after a successful handshake. */
-  constructor(socket: TLSSocket, transport: Flow, state: { truncated: boolean }, peer: string) {
+  constructor(
+    socket: TLSSocket,
+    transport: Flow,
+    state: { truncated: boolean },
+    peer: string,
+    authorized: boolean,
+  ) {
     this.#socket = socket;
     this.transport = transport;
     this.#state = state;
@@ -85,7 +97,7 @@ export class TlsFlow implements Flow {
     this.cipher = cipher.standardName ?? cipher.name;
     this.peerCertificate = peerCertificateOf(socket);
     this.resumed = socket.isSessionReused();
-    this.authorized = socket.authorized;
+    this.authorized = authorized;
     this.#session = socket.getSession();
     socket.on('session', (session: Buffer) => {
       this.#session = session;
@@ -178,6 +190,13 @@ function peerCertificateOf(socket: TLSSocket): PeerCertificate | undefined {
   };
 }
 
+/** Node reports verification failures as a bare code string (`CERT_HAS_EXPIRED`). */
+function codeError(reason: unknown): Error {
+  if (reason instanceof Error) return reason;
+  const code = typeof reason === 'string' ? reason : 'CERT_UNTRUSTED';
+  return Object.assign(new Error(code), { code });
+}
+
 function describe(flow: Flow, name: string | undefined): string {
   const remote = (flow as { remoteAddress?: { host?: unknown; port?: unknown } }).remoteAddress;
   if (remote !== undefined && typeof remote.host === 'string' && typeof remote.port === 'number') {
@@ -215,6 +234,7 @@ function handshake(
   peer: string,
   signal: AbortSignal | undefined,
   check: (socket: TLSSocket) => unknown,
+  verifies: boolean,
 ): Promise<Result<TlsFlow, ConnectError>> {
   return new Promise((resolve) => {
     let settled = false;
@@ -252,7 +272,7 @@ function handshake(
         return;
       }
       // fromNodeDuplex installs its own error listener before ours goes.
-      const flow = new TlsFlow(socket, inner, state, peer);
+      const flow = new TlsFlow(socket, inner, state, peer, verifies);
       finish(ok(flow));
     });
   });
@@ -286,18 +306,29 @@ export async function wrapClient(
     // Verification is enforced on 'secureConnect' below (chain, then name),
     // so no Node option can skip it.
     rejectUnauthorized: false,
+    checkServerIdentity: () => undefined,
     ...(plan.sni === undefined ? {} : { servername: plan.sni }),
     ...(plan.alpn === undefined ? {} : { ALPNProtocols: plan.alpn }),
     ...(plan.session === undefined ? {} : { session: plan.session }),
   });
   tlsSocket = socket;
   socket.allowHalfOpen = true;
-  const result = handshake(flow, state, socket, 'secureConnect', peer, options.signal, (s) => {
-    if (!plan.verify) return undefined;
-    if (!s.authorized) return s.authorizationError;
-    const cert = s.getPeerCertificate(true);
-    return checkServerIdentity(plan.checkName!, cert);
-  });
+  const result = handshake(
+    flow,
+    state,
+    socket,
+    'secureConnect',
+    peer,
+    options.signal,
+    (s) => {
+      if (!plan.verify) return undefined;
+      // Node checked the chain only (its name check is switched off above, as
+      // it would fall back to 'localhost' without a `host`); we check the name.
+      if (!s.authorized) return codeError(s.authorizationError);
+      return checkServerIdentity(plan.checkName!, s.getPeerCertificate(true));
+    },
+    plan.verify,
+  );
   return result;
 }
 
@@ -317,7 +348,15 @@ export async function wrapServer(
 ): Promise<Result<TlsFlow, ConnectError>> {
   const planned = planServer(options);
   if (!planned.ok) return err(planned.error);
-  const plan = planned.plan;
+  return serverHandshake(flow, planned.plan, options.signal);
+}
+
+/** @internal The server handshake with options already checked (shared by `listen`). */
+export function serverHandshake(
+  flow: Flow,
+  plan: ServerPlan,
+  signal: AbortSignal | undefined,
+): Promise<Result<TlsFlow, ConnectError>> {
   const duplex = toNodeDuplex(flow);
   const peer = describe(flow, undefined);
   let tlsSocket: TLSSocket | undefined;
@@ -331,9 +370,24 @@ export async function wrapServer(
   });
   tlsSocket = socket;
   socket.allowHalfOpen = true;
-  return handshake(flow, state, socket, 'secure', peer, options.signal, (s) =>
-    plan.requestCert && !s.authorized
-      ? (s.authorizationError ?? new Error('client certificate not verified'))
-      : undefined,
+  return handshake(
+    flow,
+    state,
+    socket,
+    'secure',
+    peer,
+    signal,
+    (s) => {
+      if (!plan.requestCert) return undefined;
+      // A TLSSocket made without a tls.Server never runs Node's client check
+      // (`authorized` stays false, `authorizationError` null), so ask the
+      // handle for OpenSSL's verdict on the chain, as tls.Server does.
+      const handle = (s as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
+      const verdict = handle?.verifyError?.();
+      if (verdict === undefined) return codeError('CERT_UNTRUSTED');
+      if (verdict !== null) return verdict;
+      return undefined;
+    },
+    plan.requestCert,
   );
 }
