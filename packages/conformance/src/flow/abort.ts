@@ -31,7 +31,11 @@ export const abortTopic: FlowTopic = {
           abort(a, 'abort()', new Error('conformance: abort'));
           expectReadError(await r1, 'pending read 1 after abort()');
           expectReadError(await r2, 'pending read 2 after abort()');
-          for (let i = 0; i < 3; i++) expectReadError(await read(a, `read ${i} after abort()`, ctx.opTimeoutMs), `read ${i} after abort()`);
+          for (let i = 0; i < 3; i++)
+            expectReadError(
+              await read(a, `read ${i} after abort()`, ctx.opTimeoutMs),
+              `read ${i} after abort()`,
+            );
         }),
     },
     {
@@ -56,7 +60,11 @@ export const abortTopic: FlowTopic = {
           await withTimeout(pending, ctx.opTimeoutMs, 'close() pending when abort() was called');
           await withTimeout(startClose(a, 'close() after abort()'), ctx.opTimeoutMs, 'close() after abort()');
           abort(b, 'abort()');
-          await withTimeout(startClose(b, 'close() after abort()'), ctx.opTimeoutMs, 'acceptor close() after abort()');
+          await withTimeout(
+            startClose(b, 'close() after abort()'),
+            ctx.opTimeoutMs,
+            'acceptor close() after abort()',
+          );
         }),
     },
     {
@@ -68,7 +76,10 @@ export const abortTopic: FlowTopic = {
           abort(a, 'second abort()');
           abort(a, 'third abort()', 'a reason');
           expectReadError(await read(a, 'read after abort()', ctx.opTimeoutMs), 'read after abort()');
-          expectClosed(await write(a, pattern(3, 1), 'write after abort()', ctx.opTimeoutMs), 'write after abort()');
+          expectClosed(
+            await write(a, pattern(3, 1), 'write after abort()', ctx.opTimeoutMs),
+            'write after abort()',
+          );
         }),
     },
     {
@@ -77,8 +88,14 @@ export const abortTopic: FlowTopic = {
       run: (ctx) =>
         ctx.withPair(async (a) => {
           abort(a, 'abort()');
-          expectClosed(await write(a, pattern(8, 2), 'write after abort()', ctx.opTimeoutMs), 'write after abort()');
-          expectClosed(await writev(a, [pattern(8, 3)], 'writev after abort()', ctx.opTimeoutMs), 'writev after abort()');
+          expectClosed(
+            await write(a, pattern(8, 2), 'write after abort()', ctx.opTimeoutMs),
+            'write after abort()',
+          );
+          expectClosed(
+            await writev(a, [pattern(8, 3)], 'writev after abort()', ctx.opTimeoutMs),
+            'writev after abort()',
+          );
         }),
     },
     {
@@ -89,7 +106,11 @@ export const abortTopic: FlowTopic = {
         ctx.withPair(async (a, b) => {
           // Prove the pair is live first, so the abort is of an established flow.
           expectOk(await write(a, pattern(4, 5), 'write', ctx.opTimeoutMs), 'write');
-          checkBytes(await readExactly(b, 4, { what: 'acceptor', deadline: Date.now() + ctx.opTimeoutMs }), pattern(4, 5), 'data');
+          checkBytes(
+            await readExactly(b, 4, { what: 'acceptor', deadline: Date.now() + ctx.opTimeoutMs }),
+            pattern(4, 5),
+            'data',
+          );
           const pending = read(b, 'remote read pending during abort()', ctx.opTimeoutMs);
           abort(a, 'abort()');
           const r = await pending;
@@ -102,8 +123,15 @@ export const abortTopic: FlowTopic = {
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           abort(a, 'abort()');
-          await readUntilEnd(b, 0, { what: 'remote of the aborted flow', deadline: Date.now() + ctx.opTimeoutMs });
-          await withTimeout(startClose(b, 'remote close()'), ctx.opTimeoutMs, 'remote close() after the peer aborted');
+          await readUntilEnd(b, 0, {
+            what: 'remote of the aborted flow',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
+          await withTimeout(
+            startClose(b, 'remote close()'),
+            ctx.opTimeoutMs,
+            'remote close() after the peer aborted',
+          );
         }),
     },
     {
@@ -112,7 +140,10 @@ export const abortTopic: FlowTopic = {
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           const closing = startClose(b, 'acceptor close()');
-          await readUntilEnd(a, 0, { what: 'dialer reads until the end', deadline: Date.now() + ctx.opTimeoutMs });
+          await readUntilEnd(a, 0, {
+            what: 'dialer reads until the end',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
           abort(a, 'abort()');
           await withTimeout(closing, ctx.opTimeoutMs, 'acceptor close() after the dialer aborted');
         }),

@@ -16,7 +16,8 @@ async function readAndVerify(flow: Flow, total: number, seed: number, deadline: 
     if (!r.ok) fail(`drain: read failed after ${got} of ${total} bytes: ${r.error.type}: ${r.error.message}`);
     if (r.value === EOF) fail(`drain: EOF after ${got} of ${total} bytes`);
     const chunk = r.value;
-    if (got + chunk.length > total) fail(`drain: ${got + chunk.length} bytes arrived, only ${total} were written`);
+    if (got + chunk.length > total)
+      fail(`drain: ${got + chunk.length} bytes arrived, only ${total} were written`);
     for (let i = 0; i < chunk.length; i++) {
       if (chunk[i] !== patternByte(seed, got + i)) {
         fail(`drain: byte ${got + i} differs (got ${chunk[i]}, expected ${patternByte(seed, got + i)})`);
@@ -42,9 +43,11 @@ export const backpressureTopic: FlowTopic = {
           const total = stall.accepted + stall.stalledSize;
           await Promise.all([
             readAndVerify(b, total, 41, deadline),
-            withTimeout(stall.stalled, remaining(deadline), 'the stalled write after the reader drained').then((r) =>
-              expectOk(r, 'the stalled write after the reader drained'),
-            ),
+            withTimeout(
+              stall.stalled,
+              remaining(deadline),
+              'the stalled write after the reader drained',
+            ).then((r) => expectOk(r, 'the stalled write after the reader drained')),
           ]);
           // The flow goes on working after a stall.
           await sendExactly(ctx, a, b, [pattern(4 * KiB, 42)], pattern(4 * KiB, 42), 'write after the stall');
@@ -59,10 +62,19 @@ export const backpressureTopic: FlowTopic = {
         ctx.withPair(async (a, b) => {
           const deadline = Date.now() + ctx.transferTimeoutMs;
           const stall = await fillUntilStall(a, 43, deadline);
-          await sendExactly(ctx, b, a, [pattern(16 * KiB, 44)], pattern(16 * KiB, 44), 'reverse direction during a stall');
+          await sendExactly(
+            ctx,
+            b,
+            a,
+            [pattern(16 * KiB, 44)],
+            pattern(16 * KiB, 44),
+            'reverse direction during a stall',
+          );
           await Promise.all([
             readAndVerify(b, stall.accepted + stall.stalledSize, 43, deadline),
-            withTimeout(stall.stalled, remaining(deadline), 'the stalled write').then((r) => expectOk(r, 'the stalled write')),
+            withTimeout(stall.stalled, remaining(deadline), 'the stalled write').then((r) =>
+              expectOk(r, 'the stalled write'),
+            ),
           ]);
         }),
     },

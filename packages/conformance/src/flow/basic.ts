@@ -11,8 +11,16 @@ function sizeLabel(n: number): string {
   return `${n} B`;
 }
 
-function oneWay(id: string, total: number, sizes: readonly number[], direction: 'a-to-b' | 'b-to-a'): FlowCase {
-  const sizeText = sizes.length === 1 ? `${sizeLabel(sizes[0] ?? 1)} chunks` : `chunks of ${sizes.map(sizeLabel).join(', ')}`;
+function oneWay(
+  id: string,
+  total: number,
+  sizes: readonly number[],
+  direction: 'a-to-b' | 'b-to-a',
+): FlowCase {
+  const sizeText =
+    sizes.length === 1
+      ? `${sizeLabel(sizes[0] ?? 1)} chunks`
+      : `chunks of ${sizes.map(sizeLabel).join(', ')}`;
   const dirText = direction === 'a-to-b' ? 'dialer → acceptor' : 'acceptor → dialer';
   return {
     id,
@@ -38,14 +46,20 @@ async function pingPong(ctx: FlowCaseContext, rounds: number, maxSize: number, w
       for (let i = 0; i < rounds; i++) {
         const n = messageSize(i, maxSize);
         const got = await readExactly(b, n, { what: `${what}: echo round ${i}`, deadline });
-        expectOk(await write(b, got, `${what}: echo write round ${i}`, remaining(deadline)), `${what}: echo write round ${i}`);
+        expectOk(
+          await write(b, got, `${what}: echo write round ${i}`, remaining(deadline)),
+          `${what}: echo write round ${i}`,
+        );
       }
     })();
     const ping = (async () => {
       for (let i = 0; i < rounds; i++) {
         const n = messageSize(i, maxSize);
         const msg = pattern(n, i);
-        expectOk(await write(a, msg, `${what}: ping write round ${i}`, remaining(deadline)), `${what}: ping write round ${i}`);
+        expectOk(
+          await write(a, msg, `${what}: ping write round ${i}`, remaining(deadline)),
+          `${what}: ping write round ${i}`,
+        );
         const back = await readExactly(a, n, { what: `${what}: pong round ${i}`, deadline });
         checkBytes(back, pattern(n, i), `${what}: round ${i} echo`);
       }

@@ -8,7 +8,10 @@ import { closeBoth } from '../support/transfer.js';
 import type { FlowTopic } from '../support/types.js';
 
 function expectAborted(r: ReadResult, what: string): void {
-  if (r.ok) fail(`${what} returned ${r.value === EOF ? 'EOF' : `${r.value.length} bytes`}, expected { type: 'aborted' }`);
+  if (r.ok)
+    fail(
+      `${what} returned ${r.value === EOF ? 'EOF' : `${r.value.length} bytes`}, expected { type: 'aborted' }`,
+    );
   check(r.error.type === 'aborted', `${what} failed with ${describeValue(r.error)}, expected type 'aborted'`);
 }
 
@@ -28,7 +31,10 @@ export const cancelTopic: FlowTopic = {
           expectAborted(await pending, 'cancelled read');
           const data = pattern(1000, 61);
           expectOk(await write(a, data, 'write after the cancel', ctx.opTimeoutMs), 'write after the cancel');
-          const got = await readExactly(b, data.length, { what: 'reads after the cancel', deadline: Date.now() + ctx.opTimeoutMs });
+          const got = await readExactly(b, data.length, {
+            what: 'reads after the cancel',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
           checkBytes(got, data, 'data after a cancelled read');
           await closeBoth(ctx, a, b, 'after cancel');
         }),
@@ -39,7 +45,10 @@ export const cancelTopic: FlowTopic = {
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           const signal = AbortSignal.abort(new Error('conformance: already fired'));
-          expectAborted(await read(b, 'read with a fired signal', ctx.opTimeoutMs, { signal }), 'read with a fired signal');
+          expectAborted(
+            await read(b, 'read with a fired signal', ctx.opTimeoutMs, { signal }),
+            'read with a fired signal',
+          );
           const data = pattern(50, 62);
           expectOk(await write(a, data, 'write', ctx.opTimeoutMs), 'write');
           checkBytes(
@@ -67,12 +76,16 @@ export const cancelTopic: FlowTopic = {
             expectOk(await write(a, data, `write ${i}`, ctx.opTimeoutMs), `write ${i}`);
             const r = await pending;
             if (r.ok) received.push(expectData(r, `read ${i}`));
-            else check(cancel && r.error.type === 'aborted', `read ${i} failed with ${describeValue(r.error)}`);
+            else
+              check(cancel && r.error.type === 'aborted', `read ${i} failed with ${describeValue(r.error)}`);
           }
           const expected = concat(sent);
           const closing = startClose(a, 'dialer close()');
           const have = concat(received);
-          const rest = await readUntilEof(b, expected.length - have.length, { what: 'reading the rest', deadline });
+          const rest = await readUntilEof(b, expected.length - have.length, {
+            what: 'reading the rest',
+            deadline,
+          });
           checkBytes(concat([have, rest]), expected, 'bytes received around cancelled reads');
           await withTimeout(startClose(b, 'acceptor close()'), ctx.opTimeoutMs, 'acceptor close()');
           await withTimeout(closing, ctx.opTimeoutMs, 'dialer close()');
@@ -90,7 +103,8 @@ export const cancelTopic: FlowTopic = {
           controller.abort(new Error('conformance: cancel'));
           expectAborted(await r2, 'cancelled read 2');
           const data = [pattern(100, 70), pattern(200, 71)];
-          for (const [i, d] of data.entries()) expectOk(await write(a, d, `write ${i}`, ctx.opTimeoutMs), `write ${i}`);
+          for (const [i, d] of data.entries())
+            expectOk(await write(a, d, `write ${i}`, ctx.opTimeoutMs), `write ${i}`);
           const closing = startClose(a, 'dialer close()');
           const first = expectData(await r1, 'read 1');
           const third = await r3;
@@ -99,7 +113,10 @@ export const cancelTopic: FlowTopic = {
           else if (!third.ok) fail(`read 3 failed: ${describeValue(third.error)}`);
           const expected = concat(data);
           const have = concat(parts);
-          const rest = await readUntilEof(b, expected.length, { what: 'rest', deadline: Date.now() + ctx.opTimeoutMs });
+          const rest = await readUntilEof(b, expected.length, {
+            what: 'rest',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
           checkBytes(concat([have, rest]), expected, 'data around a cancelled concurrent read');
           await withTimeout(startClose(b, 'acceptor close()'), ctx.opTimeoutMs, 'acceptor close()');
           await withTimeout(closing, ctx.opTimeoutMs, 'dialer close()');
@@ -116,11 +133,21 @@ export const cancelTopic: FlowTopic = {
           expectOk(await write(a, one, 'write 1', ctx.opTimeoutMs), 'write 1');
           const first = expectData(await pending, 'read with signal');
           controller.abort(new Error('conformance: late cancel'));
-          const rest1 = first.length < one.length ? await readExactly(b, one.length - first.length, { what: 'rest 1', deadline: Date.now() + ctx.opTimeoutMs }) : new Uint8Array(0);
+          const rest1 =
+            first.length < one.length
+              ? await readExactly(b, one.length - first.length, {
+                  what: 'rest 1',
+                  deadline: Date.now() + ctx.opTimeoutMs,
+                })
+              : new Uint8Array(0);
           checkBytes(concat([first, rest1]), one, 'first message');
           const two = pattern(10, 81);
           expectOk(await write(a, two, 'write 2', ctx.opTimeoutMs), 'write 2');
-          checkBytes(await readExactly(b, two.length, { what: 'read 2', deadline: Date.now() + ctx.opTimeoutMs }), two, 'second message');
+          checkBytes(
+            await readExactly(b, two.length, { what: 'read 2', deadline: Date.now() + ctx.opTimeoutMs }),
+            two,
+            'second message',
+          );
         }),
     },
   ],

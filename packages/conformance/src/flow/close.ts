@@ -25,7 +25,10 @@ export const closeTopic: FlowTopic = {
         ctx.withPair(async (a, b) => {
           const closing = startClose(a, 'dialer close()');
           const early = await settlesWithin(closing, 150);
-          check(!early.settled, 'dialer close() resolved before the acceptor closed (close must wait for the remote)');
+          check(
+            !early.settled,
+            'dialer close() resolved before the acceptor closed (close must wait for the remote)',
+          );
           const deadline = Date.now() + ctx.transferTimeoutMs;
           await readUntilEof(b, 0, { what: 'acceptor reads EOF', deadline });
           const early2 = await settlesWithin(closing, 50);
@@ -60,12 +63,21 @@ export const closeTopic: FlowTopic = {
           const controller = new AbortController();
           const closing = startClose(a, 'close({ signal })', { signal: controller.signal });
           const early = await settlesWithin(closing, 100);
-          check(!early.settled, 'close({ signal }) resolved before the signal fired and before the remote closed');
+          check(
+            !early.settled,
+            'close({ signal }) resolved before the signal fired and before the remote closed',
+          );
           controller.abort(new Error('conformance: close deadline'));
           await withTimeout(closing, ctx.opTimeoutMs, 'close({ signal }) after the signal fired');
           // The remote must not hang: it sees EOF or an error.
-          await readUntilEnd(b, 0, { what: 'remote of the flow aborted by close signal', deadline: Date.now() + ctx.opTimeoutMs });
-          expectClosed(await write(a, new Uint8Array([1]), 'write after close({ signal }) fired', ctx.opTimeoutMs), 'write after close({ signal }) fired');
+          await readUntilEnd(b, 0, {
+            what: 'remote of the flow aborted by close signal',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
+          expectClosed(
+            await write(a, new Uint8Array([1]), 'write after close({ signal }) fired', ctx.opTimeoutMs),
+            'write after close({ signal }) fired',
+          );
         }),
     },
     {
@@ -83,7 +95,10 @@ export const closeTopic: FlowTopic = {
             await write(a, new Uint8Array([1]), 'write after close({ signal: fired })', ctx.opTimeoutMs),
             'write after close({ signal: fired })',
           );
-          await readUntilEnd(b, 0, { what: 'remote of the aborted flow', deadline: Date.now() + ctx.opTimeoutMs });
+          await readUntilEnd(b, 0, {
+            what: 'remote of the aborted flow',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
         }),
     },
     {
@@ -106,9 +121,13 @@ export const closeTopic: FlowTopic = {
           const writes = parts.map((p, i) => startWrite(a, p, `unawaited write ${i}`));
           const closing = startClose(a, 'dialer close() with writes pending');
           const expected = concat(parts);
-          const got = await readUntilEof(b, expected.length, { what: 'acceptor reads until EOF', deadline: Date.now() + ctx.transferTimeoutMs });
+          const got = await readUntilEof(b, expected.length, {
+            what: 'acceptor reads until EOF',
+            deadline: Date.now() + ctx.transferTimeoutMs,
+          });
           checkBytes(got, expected, 'data written before close()');
-          for (const [i, w] of writes.entries()) expectOk(await withTimeout(w, ctx.opTimeoutMs, `write ${i}`), `write ${i} before close()`);
+          for (const [i, w] of writes.entries())
+            expectOk(await withTimeout(w, ctx.opTimeoutMs, `write ${i}`), `write ${i} before close()`);
           await close(b, 'acceptor close()', ctx.opTimeoutMs);
           await withTimeout(closing, ctx.opTimeoutMs, 'dialer close()');
         }),
@@ -118,7 +137,10 @@ export const closeTopic: FlowTopic = {
       name: 'both ends call close() at once with nothing sent: both resolve',
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
-          await Promise.all([close(a, 'dialer close()', ctx.opTimeoutMs), close(b, 'acceptor close()', ctx.opTimeoutMs)]);
+          await Promise.all([
+            close(a, 'dialer close()', ctx.opTimeoutMs),
+            close(b, 'acceptor close()', ctx.opTimeoutMs),
+          ]);
         }),
     },
   ],

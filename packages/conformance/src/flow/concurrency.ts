@@ -1,7 +1,15 @@
 import type { ReadResult } from '@flowkit/flow-types';
 import { EOF } from '@flowkit/flow-types';
 import { check, checkBytes, concat, describeValue, fail } from '../support/assert.js';
-import { expectOk, read, readExactly, readUntilEof, startClose, startWrite, startWritev } from '../support/ops.js';
+import {
+  expectOk,
+  read,
+  readExactly,
+  readUntilEof,
+  startClose,
+  startWrite,
+  startWritev,
+} from '../support/ops.js';
 import { chunk, KiB, MiB, pattern } from '../support/pattern.js';
 import { remaining, withTimeout } from '../support/timing.js';
 import { closeBoth, sendExactly } from '../support/transfer.js';
@@ -37,7 +45,8 @@ export const concurrencyTopic: FlowTopic = {
           const expected = concat(parts);
           const got = await readExactly(b, expected.length, { what: 'acceptor', deadline });
           checkBytes(got, expected, 'concurrent writes');
-          for (const [i, w] of writes.entries()) expectOk(await withTimeout(w, remaining(deadline), `write ${i}`), `write ${i}`);
+          for (const [i, w] of writes.entries())
+            expectOk(await withTimeout(w, remaining(deadline), `write ${i}`), `write ${i}`);
         }),
     },
     {
@@ -58,8 +67,13 @@ export const concurrencyTopic: FlowTopic = {
             return startWritev(a, ps, `writev ${i}`);
           });
           const expected = concat(all);
-          checkBytes(await readExactly(b, expected.length, { what: 'acceptor', deadline }), expected, 'mixed write/writev');
-          for (const [i, w] of ops.entries()) expectOk(await withTimeout(w, remaining(deadline), `op ${i}`), `op ${i}`);
+          checkBytes(
+            await readExactly(b, expected.length, { what: 'acceptor', deadline }),
+            expected,
+            'mixed write/writev',
+          );
+          for (const [i, w] of ops.entries())
+            expectOk(await withTimeout(w, remaining(deadline), `op ${i}`), `op ${i}`);
         }),
     },
     {
@@ -68,7 +82,9 @@ export const concurrencyTopic: FlowTopic = {
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           const deadline = Date.now() + ctx.transferTimeoutMs;
-          const reads = Array.from({ length: 8 }, (_, i) => read(b, `concurrent read ${i}`, remaining(deadline)));
+          const reads = Array.from({ length: 8 }, (_, i) =>
+            read(b, `concurrent read ${i}`, remaining(deadline)),
+          );
           const parts = Array.from({ length: 16 }, (_, i) => pattern(100 + i * 10, 700 + i));
           const expected = concat(parts);
           const writes = parts.map((p, i) => startWrite(a, p, `write ${i}`));
@@ -81,15 +97,24 @@ export const concurrencyTopic: FlowTopic = {
             if (!r.ok) fail(`concurrent read ${i} failed: ${describeValue(r.error)}`);
             if (r.value === EOF) sawEof = true;
             else {
-              check(!sawEof, `concurrent read ${i} returned data after an earlier read returned EOF (reads served out of order)`);
+              check(
+                !sawEof,
+                `concurrent read ${i} returned data after an earlier read returned EOF (reads served out of order)`,
+              );
               got.push(r.value);
             }
           }
           const have = concat(got);
-          check(have.length <= expected.length, `concurrent reads returned ${have.length} bytes, only ${expected.length} were sent`);
-          const rest = sawEof ? new Uint8Array(0) : await readUntilEof(b, expected.length - have.length, { what: 'rest', deadline });
+          check(
+            have.length <= expected.length,
+            `concurrent reads returned ${have.length} bytes, only ${expected.length} were sent`,
+          );
+          const rest = sawEof
+            ? new Uint8Array(0)
+            : await readUntilEof(b, expected.length - have.length, { what: 'rest', deadline });
           checkBytes(concat([have, rest]), expected, 'bytes in read-call order');
-          for (const [i, w] of writes.entries()) expectOk(await withTimeout(w, remaining(deadline), `write ${i}`), `write ${i}`);
+          for (const [i, w] of writes.entries())
+            expectOk(await withTimeout(w, remaining(deadline), `write ${i}`), `write ${i}`);
           await withTimeout(startClose(b, 'acceptor close()'), ctx.opTimeoutMs, 'acceptor close()');
           await withTimeout(closing, ctx.opTimeoutMs, 'dialer close()');
         }),

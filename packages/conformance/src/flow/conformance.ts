@@ -19,7 +19,10 @@ const capabilityText: Record<FlowCapability, string> = {
  * ends (pass or fail) and then awaits `cleanup`. A case whose capability is
  * declared `false` is registered with `it.skipIf`, and its name says why.
  */
-export function flowConformance(options: FlowConformanceOptions, topics: readonly FlowTopic[] = flowTopics): void {
+export function flowConformance(
+  options: FlowConformanceOptions,
+  topics: readonly FlowTopic[] = flowTopics,
+): void {
   const ctx = flowCaseContext(options);
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   describe(`${options.name}: flow conformance`, () => {

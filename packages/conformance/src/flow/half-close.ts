@@ -1,10 +1,18 @@
 import type { Flow } from '@flowkit/flow-types';
 import { check, checkBytes } from '../support/assert.js';
-import { expectClosed, expectEof, read, readExactly, readUntilEof, startClose, write, writeAll } from '../support/ops.js';
+import {
+  expectClosed,
+  expectEof,
+  read,
+  readExactly,
+  readUntilEof,
+  startClose,
+  write,
+  writeAll,
+} from '../support/ops.js';
 import { chunk, KiB, pattern } from '../support/pattern.js';
 import { settlesWithin, withTimeout } from '../support/timing.js';
-import type { FlowCase, FlowCaseContext } from '../support/types.js';
-import type { FlowTopic } from '../support/types.js';
+import type { FlowCase, FlowCaseContext, FlowTopic } from '../support/types.js';
 
 async function halfClose(ctx: FlowCaseContext, first: Flow, second: Flow, what: string): Promise<void> {
   const deadline = Date.now() + ctx.transferTimeoutMs;
@@ -15,14 +23,29 @@ async function halfClose(ctx: FlowCaseContext, first: Flow, second: Flow, what: 
     await writeAll(first, chunk(request, [8 * KiB]), { what: `${what}: first end writes`, deadline });
     return { closing: startClose(first, `${what}: first end close()`) };
   })();
-  const got = await readUntilEof(second, request.length, { what: `${what}: second end reads until EOF`, deadline });
+  const got = await readUntilEof(second, request.length, {
+    what: `${what}: second end reads until EOF`,
+    deadline,
+  });
   const { closing: firstClose } = await sending;
   checkBytes(got, request, `${what}: data before EOF`);
-  expectEof(await read(second, `${what}: second end read after EOF`, ctx.opTimeoutMs), `${what}: second end read after EOF`);
-  expectClosed(await write(first, new Uint8Array([1]), `${what}: first end write after close()`, ctx.opTimeoutMs), `${what}: first end write after close()`);
+  expectEof(
+    await read(second, `${what}: second end read after EOF`, ctx.opTimeoutMs),
+    `${what}: second end read after EOF`,
+  );
+  expectClosed(
+    await write(first, new Uint8Array([1]), `${what}: first end write after close()`, ctx.opTimeoutMs),
+    `${what}: first end write after close()`,
+  );
   // The second end can still talk, and the half-closed end still reads.
-  const replying = writeAll(second, chunk(reply, [4 * KiB]), { what: `${what}: second end replies`, deadline });
-  const back = await readExactly(first, reply.length, { what: `${what}: half-closed end reads the reply`, deadline });
+  const replying = writeAll(second, chunk(reply, [4 * KiB]), {
+    what: `${what}: second end replies`,
+    deadline,
+  });
+  const back = await readExactly(first, reply.length, {
+    what: `${what}: half-closed end reads the reply`,
+    deadline,
+  });
   await replying;
   checkBytes(back, reply, `${what}: reply after half-close`);
   const early = await settlesWithin(firstClose, 50);
@@ -30,7 +53,10 @@ async function halfClose(ctx: FlowCaseContext, first: Flow, second: Flow, what: 
   const secondClose = startClose(second, `${what}: second end close()`);
   await withTimeout(firstClose, ctx.opTimeoutMs, `${what}: first end close() after the remote closed`);
   await withTimeout(secondClose, ctx.opTimeoutMs, `${what}: second end close()`);
-  expectEof(await read(first, `${what}: first end read after both closed`, ctx.opTimeoutMs), `${what}: first end read after both closed`);
+  expectEof(
+    await read(first, `${what}: first end read after both closed`, ctx.opTimeoutMs),
+    `${what}: first end read after both closed`,
+  );
 }
 
 const halfCloseCases: readonly FlowCase[] = [
@@ -60,7 +86,10 @@ const halfCloseCases: readonly FlowCase[] = [
             await writeAll(self, chunk(out, [3 * KiB]), { what: `${what} writes`, deadline });
             return { closing: startClose(self, `${what} close()`) };
           })();
-          const got = await readUntilEof(self, expected.length, { what: `${what} reads until EOF`, deadline });
+          const got = await readUntilEof(self, expected.length, {
+            what: `${what} reads until EOF`,
+            deadline,
+          });
           checkBytes(got, expected, `${what}: received`);
           const { closing } = await sending;
           await withTimeout(closing, ctx.opTimeoutMs, `${what} close()`);

@@ -2,7 +2,15 @@ import type { Flow, WriteResult } from '@flowkit/flow-types';
 import { EOF } from '@flowkit/flow-types';
 import fc from 'fast-check';
 import { checkBytes, concat, fail } from '../support/assert.js';
-import { expectOk, read, readExactly, readUntilEof, startClose, startWrite, startWritev } from '../support/ops.js';
+import {
+  expectOk,
+  read,
+  readExactly,
+  readUntilEof,
+  startClose,
+  startWrite,
+  startWritev,
+} from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { remaining, withTimeout } from '../support/timing.js';
 import { closeBoth } from '../support/transfer.js';
@@ -13,7 +21,9 @@ export const PROPERTY_SEED = 0x5eed;
 /** Runs per property: each run makes a fresh pair. */
 export const PROPERTY_RUNS = 25;
 
-type ChunkOp = { readonly kind: 'write'; readonly size: number } | { readonly kind: 'writev'; readonly sizes: readonly number[] };
+type ChunkOp =
+  | { readonly kind: 'write'; readonly size: number }
+  | { readonly kind: 'writev'; readonly sizes: readonly number[] };
 
 const chunkOp: fc.Arbitrary<ChunkOp> = fc.oneof(
   fc.record({ kind: fc.constant('write' as const), size: fc.integer({ min: 0, max: 8192 }) }),
@@ -36,12 +46,18 @@ async function randomChunking(ctx: FlowCaseContext, ops: readonly ChunkOp[], run
     };
     const writer = (async () => {
       for (const [i, op] of ops.entries()) {
-        const p = op.kind === 'write' ? startWrite(a, take(op.size), `op ${i} write`) : startWritev(a, op.sizes.map(take), `op ${i} writev`);
+        const p =
+          op.kind === 'write'
+            ? startWrite(a, take(op.size), `op ${i} write`)
+            : startWritev(a, op.sizes.map(take), `op ${i} writev`);
         expectOk(await withTimeout(p, remaining(deadline), `op ${i} ${op.kind}`), `op ${i} ${op.kind}`);
       }
       return { closing: startClose(a, 'dialer close()') };
     })();
-    const total = ops.reduce((n, op) => n + (op.kind === 'write' ? op.size : op.sizes.reduce((x, y) => x + y, 0)), 0);
+    const total = ops.reduce(
+      (n, op) => n + (op.kind === 'write' ? op.size : op.sizes.reduce((x, y) => x + y, 0)),
+      0,
+    );
     const got = await readUntilEof(b, total, { what: 'acceptor', deadline });
     const { closing } = await writer;
     checkBytes(got, concat(sent), 'random chunking');
@@ -91,19 +107,33 @@ async function modelRun(ctx: FlowCaseContext, ops: readonly ModelOp[], run: numb
       return p;
     };
     for (const [i, op] of ops.entries()) {
-      if (op.kind === 'write') writes.push(startWrite(flows[op.from], take(op.from, op.size), `op ${i} write`));
+      if (op.kind === 'write')
+        writes.push(startWrite(flows[op.from], take(op.from, op.size), `op ${i} write`));
       else if (op.kind === 'writev') {
-        writes.push(startWritev(flows[op.from], op.sizes.map((n) => take(op.from, n)), `op ${i} writev`));
+        writes.push(
+          startWritev(
+            flows[op.from],
+            op.sizes.map((n) => take(op.from, n)),
+            `op ${i} writev`,
+          ),
+        );
       } else {
         const from: Side = op.at === 'a' ? 'b' : 'a';
         if (consumed[from] === written[from]) continue; // nothing in flight: a read would wait forever
         const r = await read(flows[op.at], `op ${i} read`, remaining(deadline));
         if (!r.ok) fail(`op ${i}: read failed: ${r.error.type}: ${r.error.message}`);
-        if (r.value === EOF) fail(`op ${i}: read returned EOF with ${written[from] - consumed[from]} bytes in flight`);
+        if (r.value === EOF)
+          fail(`op ${i}: read returned EOF with ${written[from] - consumed[from]} bytes in flight`);
         if (consumed[from] + r.value.length > written[from]) {
-          fail(`op ${i}: read returned ${r.value.length} bytes, only ${written[from] - consumed[from]} were in flight`);
+          fail(
+            `op ${i}: read returned ${r.value.length} bytes, only ${written[from] - consumed[from]} were in flight`,
+          );
         }
-        checkBytes(r.value, pattern(r.value.length, seedOf(from), consumed[from]), `op ${i}: read at offset ${consumed[from]}`);
+        checkBytes(
+          r.value,
+          pattern(r.value.length, seedOf(from), consumed[from]),
+          `op ${i}: read at offset ${consumed[from]}`,
+        );
         received[from].push(r.value);
         consumed[from] += r.value.length;
       }
@@ -111,11 +141,15 @@ async function modelRun(ctx: FlowCaseContext, ops: readonly ModelOp[], run: numb
     // Drain both directions, then every write must have succeeded.
     const drain = async (s: Side) => {
       const to: Side = s === 'a' ? 'b' : 'a';
-      const rest = await readExactly(flows[to], written[s] - consumed[s], { what: `drain ${s} → ${to}`, deadline });
+      const rest = await readExactly(flows[to], written[s] - consumed[s], {
+        what: `drain ${s} → ${to}`,
+        deadline,
+      });
       checkBytes(concat([...received[s], rest]), concat(stream[s]), `stream ${s} → ${to}`);
     };
     await Promise.all([drain('a'), drain('b')]);
-    for (const [i, w] of writes.entries()) expectOk(await withTimeout(w, remaining(deadline), `write ${i}`), `write ${i}`);
+    for (const [i, w] of writes.entries())
+      expectOk(await withTimeout(w, remaining(deadline), `write ${i}`), `write ${i}`);
     await closeBoth(ctx, a, b, 'end of sequence');
   });
 }
@@ -131,7 +165,9 @@ export const propertiesTopic: FlowTopic = {
       run: async (ctx) => {
         let run = 0;
         await fc.assert(
-          fc.asyncProperty(fc.array(chunkOp, { minLength: 1, maxLength: 30 }), (ops) => randomChunking(ctx, ops, run++)),
+          fc.asyncProperty(fc.array(chunkOp, { minLength: 1, maxLength: 30 }), (ops) =>
+            randomChunking(ctx, ops, run++),
+          ),
           { seed: PROPERTY_SEED, numRuns: PROPERTY_RUNS, endOnFailure: true },
         );
       },
@@ -142,7 +178,9 @@ export const propertiesTopic: FlowTopic = {
       run: async (ctx) => {
         let run = 0;
         await fc.assert(
-          fc.asyncProperty(fc.array(modelOp, { minLength: 1, maxLength: 40 }), (ops) => modelRun(ctx, ops, run++)),
+          fc.asyncProperty(fc.array(modelOp, { minLength: 1, maxLength: 40 }), (ops) =>
+            modelRun(ctx, ops, run++),
+          ),
           { seed: PROPERTY_SEED, numRuns: PROPERTY_RUNS, endOnFailure: true },
         );
       },

@@ -32,9 +32,13 @@ export const writeRulesTopic: FlowTopic = {
           const data = pattern(100, 7);
           expectOk(await write(a, data, 'write', ctx.opTimeoutMs), 'write');
           const closing = startClose(a, 'dialer close()');
-          const got = await readUntilEof(b, data.length, { what: 'acceptor', deadline: Date.now() + ctx.opTimeoutMs });
+          const got = await readUntilEof(b, data.length, {
+            what: 'acceptor',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
           checkBytes(got, data, 'data before EOF');
-          for (let i = 0; i < 5; i++) expectEof(await read(b, `read ${i + 2} after EOF`, ctx.opTimeoutMs), `read ${i + 2} after EOF`);
+          for (let i = 0; i < 5; i++)
+            expectEof(await read(b, `read ${i + 2} after EOF`, ctx.opTimeoutMs), `read ${i + 2} after EOF`);
           await close(b, 'acceptor close()', ctx.opTimeoutMs);
           await withTimeout(closing, ctx.opTimeoutMs, 'dialer close()');
           expectEof(await read(b, 'read after both closed', ctx.opTimeoutMs), 'read after both closed');
@@ -46,15 +50,33 @@ export const writeRulesTopic: FlowTopic = {
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           const closing = startClose(a, 'dialer close()');
-          const e = expectClosed(await write(a, pattern(10, 1), 'write after close()', ctx.opTimeoutMs), 'write after close()');
-          check(typeof e.message === 'string' && e.message.length > 0, 'the closed error has an empty message');
-          expectClosed(await writev(a, [pattern(5, 2), pattern(5, 3)], 'writev after close()', ctx.opTimeoutMs), 'writev after close()');
-          const got = await readUntilEof(b, 0, { what: 'acceptor reads (nothing after close)', deadline: Date.now() + ctx.opTimeoutMs });
+          const e = expectClosed(
+            await write(a, pattern(10, 1), 'write after close()', ctx.opTimeoutMs),
+            'write after close()',
+          );
+          check(
+            typeof e.message === 'string' && e.message.length > 0,
+            'the closed error has an empty message',
+          );
+          expectClosed(
+            await writev(a, [pattern(5, 2), pattern(5, 3)], 'writev after close()', ctx.opTimeoutMs),
+            'writev after close()',
+          );
+          const got = await readUntilEof(b, 0, {
+            what: 'acceptor reads (nothing after close)',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
           check(got.length === 0, `a write after close() delivered ${got.length} bytes`);
           await close(b, 'acceptor close()', ctx.opTimeoutMs);
           await withTimeout(closing, ctx.opTimeoutMs, 'dialer close()');
-          expectClosed(await write(a, pattern(10, 4), 'write after close() resolved', ctx.opTimeoutMs), 'write after close() resolved');
-          expectClosed(await write(b, pattern(10, 5), 'acceptor write after its close()', ctx.opTimeoutMs), 'acceptor write after its close()');
+          expectClosed(
+            await write(a, pattern(10, 4), 'write after close() resolved', ctx.opTimeoutMs),
+            'write after close() resolved',
+          );
+          expectClosed(
+            await write(b, pattern(10, 5), 'acceptor write after its close()', ctx.opTimeoutMs),
+            'acceptor write after its close()',
+          );
         }),
     },
     {
@@ -78,15 +100,25 @@ export const writeRulesTopic: FlowTopic = {
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           expectOk(await write(a, empty, 'zero-length write', ctx.opTimeoutMs), 'zero-length write');
-          expectOk(await write(a, new Uint8Array([7, 8, 9]), 'write after it', ctx.opTimeoutMs), 'write after it');
+          expectOk(
+            await write(a, new Uint8Array([7, 8, 9]), 'write after it', ctx.opTimeoutMs),
+            'write after it',
+          );
           const first = await read(b, 'first read', ctx.opTimeoutMs);
           if (!first.ok || first.value === EOF) fail('first read after a zero-length write returned no data');
           check(first.value[0] === 7, `first read returned ${first.value[0]} first, expected 7`);
           const rest =
             first.value.length < 3
-              ? await readExactly(b, 3 - first.value.length, { what: 'rest', deadline: Date.now() + ctx.opTimeoutMs })
+              ? await readExactly(b, 3 - first.value.length, {
+                  what: 'rest',
+                  deadline: Date.now() + ctx.opTimeoutMs,
+                })
               : empty;
-          checkBytes(concat([first.value, rest]), new Uint8Array([7, 8, 9]), 'data after a zero-length write');
+          checkBytes(
+            concat([first.value, rest]),
+            new Uint8Array([7, 8, 9]),
+            'data after a zero-length write',
+          );
         }),
     },
     {
@@ -95,10 +127,16 @@ export const writeRulesTopic: FlowTopic = {
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           expectOk(await writev(a, [], 'writev([])', ctx.opTimeoutMs), 'writev([])');
-          expectOk(await writev(a, [empty, empty], 'writev([empty, empty])', ctx.opTimeoutMs), 'writev([empty, empty])');
+          expectOk(
+            await writev(a, [empty, empty], 'writev([empty, empty])', ctx.opTimeoutMs),
+            'writev([empty, empty])',
+          );
           const data = pattern(20, 9);
           expectOk(await write(a, data, 'write after', ctx.opTimeoutMs), 'write after');
-          const got = await readExactly(b, data.length, { what: 'acceptor', deadline: Date.now() + ctx.opTimeoutMs });
+          const got = await readExactly(b, data.length, {
+            what: 'acceptor',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
           checkBytes(got, data, 'data after empty writev');
         }),
     },
@@ -126,9 +164,15 @@ export const writeRulesTopic: FlowTopic = {
           const x = pattern(10, 11);
           const y = pattern(1, 12);
           const z = pattern(300, 13);
-          expectOk(await writev(a, [empty, x, empty, empty, y, z, empty], 'writev', ctx.opTimeoutMs), 'writev');
+          expectOk(
+            await writev(a, [empty, x, empty, empty, y, z, empty], 'writev', ctx.opTimeoutMs),
+            'writev',
+          );
           const expected = concat([x, y, z]);
-          const got = await readExactly(b, expected.length, { what: 'acceptor', deadline: Date.now() + ctx.opTimeoutMs });
+          const got = await readExactly(b, expected.length, {
+            what: 'acceptor',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
           checkBytes(got, expected, 'writev data');
         }),
     },
@@ -141,7 +185,10 @@ export const writeRulesTopic: FlowTopic = {
           const expected = concat(parts);
           const [r, got] = await Promise.all([
             writev(a, parts, 'writev 1 MiB', ctx.transferTimeoutMs),
-            readExactly(b, expected.length, { what: 'acceptor', deadline: Date.now() + ctx.transferTimeoutMs }),
+            readExactly(b, expected.length, {
+              what: 'acceptor',
+              deadline: Date.now() + ctx.transferTimeoutMs,
+            }),
           ]);
           expectOk(r, 'writev 1 MiB');
           checkBytes(got, expected, 'writev data');

@@ -35,7 +35,10 @@ function abortQuietly(flow: Flow): void {
  * Builds the context a flow case runs with. Exported so a test can run one
  * case by hand (`topic.cases[i].run(flowCaseContext(options))`).
  */
-export function flowCaseContext(options: FlowConformanceOptions, timings: FlowContextTimings = {}): FlowCaseContext {
+export function flowCaseContext(
+  options: FlowConformanceOptions,
+  timings: FlowContextTimings = {},
+): FlowCaseContext {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const opTimeoutMs = timings.opTimeoutMs ?? Math.min(5_000, Math.floor(timeoutMs / 4));
   const transferTimeoutMs = timings.transferTimeoutMs ?? Math.floor((timeoutMs * 3) / 4);
@@ -44,7 +47,11 @@ export function flowCaseContext(options: FlowConformanceOptions, timings: FlowCo
     opTimeoutMs,
     transferTimeoutMs,
     async withPair<T>(body: (a: Flow, b: Flow) => Promise<T>): Promise<T> {
-      const pair = await withTimeout(guard('makePair()', () => options.makePair()), opTimeoutMs, 'makePair()');
+      const pair = await withTimeout(
+        guard('makePair()', () => options.makePair()),
+        opTimeoutMs,
+        'makePair()',
+      );
       const [a, b] = pair;
       const teardown = async (): Promise<void> => {
         abortQuietly(a);

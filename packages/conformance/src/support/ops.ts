@@ -1,6 +1,6 @@
 import type { Flow, FlowError, ReadResult, WriteError, WriteResult } from '@flowkit/flow-types';
 import { EOF } from '@flowkit/flow-types';
-import { check, ConformanceError, concat, describeValue, fail } from './assert.js';
+import { ConformanceError, check, concat, describeValue, fail } from './assert.js';
 import { remaining, withTimeout } from './timing.js';
 
 /**
@@ -31,8 +31,14 @@ export function checkReadResult(r: unknown, what: string): ReadResult {
   }
   const result = r as ReadResult;
   if (result.ok && result.value !== EOF) {
-    check(result.value instanceof Uint8Array, `${what} returned ${describeValue(result.value)}, not a Uint8Array`);
-    check(result.value.length >= 1, `${what} returned a zero-length buffer (a read returns at least one byte)`);
+    check(
+      result.value instanceof Uint8Array,
+      `${what} returned ${describeValue(result.value)}, not a Uint8Array`,
+    );
+    check(
+      result.value.length >= 1,
+      `${what} returned a zero-length buffer (a read returns at least one byte)`,
+    );
   }
   if (!result.ok) {
     check(
@@ -120,7 +126,8 @@ export function expectOk(r: WriteResult, what: string): void {
 /** Fails unless `r` is `{ ok: false, error: { type: 'closed' } }`. */
 export function expectClosed(r: WriteResult, what: string): WriteError {
   if (r.ok) fail(`${what} succeeded, expected { type: 'closed' }`);
-  if (r.error.type !== 'closed') fail(`${what} failed with ${describeValue(r.error)}, expected type 'closed'`);
+  if (r.error.type !== 'closed')
+    fail(`${what} failed with ${describeValue(r.error)}, expected type 'closed'`);
   return r.error;
 }
 
@@ -139,7 +146,8 @@ export function expectEof(r: ReadResult, what: string): void {
 
 /** Fails unless `r` is an error (not data, not EOF); returns it. */
 export function expectReadError(r: ReadResult, what: string): FlowError {
-  if (r.ok) fail(`${what} returned ${r.value === EOF ? 'EOF' : `${r.value.length} bytes`}, expected an error`);
+  if (r.ok)
+    fail(`${what} returned ${r.value === EOF ? 'EOF' : `${r.value.length} bytes`}, expected an error`);
   return r.error;
 }
 
@@ -167,7 +175,10 @@ export async function readExactly(flow: Flow, n: number, o: ReadLoopOptions): Pr
     chunks.push(r.value);
     got += r.value.length;
   }
-  check(got === n, `${o.what}: received ${got} bytes, expected exactly ${n} (a chunk was duplicated or extra data arrived)`);
+  check(
+    got === n,
+    `${o.what}: received ${got} bytes, expected exactly ${n} (a chunk was duplicated or extra data arrived)`,
+  );
   return concat(chunks);
 }
 
@@ -177,7 +188,8 @@ export async function readExactly(flow: Flow, n: number, o: ReadLoopOptions): Pr
  */
 export async function readUntilEof(flow: Flow, limit: number, o: ReadLoopOptions): Promise<Uint8Array> {
   const end = await readUntilEnd(flow, limit, o);
-  if (end.end !== 'eof') fail(`${o.what}: read failed after ${end.data.length} bytes: ${describeValue(end.error)}`);
+  if (end.end !== 'eof')
+    fail(`${o.what}: read failed after ${end.data.length} bytes: ${describeValue(end.error)}`);
   return end.data;
 }
 
@@ -210,7 +222,12 @@ export async function readUntilEnd(flow: Flow, limit: number, o: ReadLoopOptions
 export async function writeAll(flow: Flow, chunks: readonly Uint8Array[], o: ReadLoopOptions): Promise<void> {
   let sent = 0;
   for (const c of chunks) {
-    const r = await write(flow, c, `${o.what}: write of ${c.length} bytes after ${sent}`, remaining(o.deadline));
+    const r = await write(
+      flow,
+      c,
+      `${o.what}: write of ${c.length} bytes after ${sent}`,
+      remaining(o.deadline),
+    );
     expectOk(r, `${o.what}: write of ${c.length} bytes after ${sent}`);
     sent += c.length;
   }

@@ -29,7 +29,8 @@ export const STALL_LIMIT = 64 * MiB;
 export async function fillUntilStall(writer: Flow, seed: number, deadline: number): Promise<Stall> {
   let accepted = 0;
   while (accepted < STALL_LIMIT) {
-    if (Date.now() >= deadline) fail(`no backpressure: writes kept resolving until the deadline (${accepted} bytes accepted)`);
+    if (Date.now() >= deadline)
+      fail(`no backpressure: writes kept resolving until the deadline (${accepted} bytes accepted)`);
     const p = startWrite(writer, pattern(STALL_CHUNK, seed, accepted), `write at ${accepted}`);
     const s = await settlesWithin(p, Math.min(STALL_WAIT_MS, remaining(deadline)));
     if (!s.settled) return { accepted, stalled: p, stalledSize: STALL_CHUNK };

@@ -54,5 +54,8 @@ export async function sendExactly(
 
 /** Closes both ends at once and waits (bounded) for both closes. */
 export async function closeBoth(ctx: FlowCaseContext, a: Flow, b: Flow, what: string): Promise<void> {
-  await Promise.all([close(a, `${what}: dialer close()`, ctx.opTimeoutMs), close(b, `${what}: acceptor close()`, ctx.opTimeoutMs)]);
+  await Promise.all([
+    close(a, `${what}: dialer close()`, ctx.opTimeoutMs),
+    close(b, `${what}: acceptor close()`, ctx.opTimeoutMs),
+  ]);
 }

@@ -1,0 +1,6 @@
+import type { ListenerTopic } from '../support/types.js';
+import { listenerErrorsTopic } from './errors.js';
+import { lifecycleTopic } from './lifecycle.js';
+
+/** Every listener topic, in the order the suite registers them. */
+export const listenerTopics: readonly ListenerTopic[] = [lifecycleTopic, listenerErrorsTopic];
