@@ -1,0 +1,70 @@
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { err, type ListenError, type Result } from '@flowkit/flow-types';
+import { fromNodeDuplex, listenErrorFromNode, type ServerListener, serve } from '@flowkit/node-duplex';
+import { formatUnixAddress, netPath, type UnixAddress, type UnixFlow } from './address.js';
+import { checkListenOptions, type UnixListenOptions } from './options.js';
+import { clearStaleSocket } from './stale.js';
+
+/** A unix socket listener: `address` is `{ path }` or `{ name }`. */
+export type UnixListener = ServerListener<UnixFlow, UnixAddress>;
+
+/**
+ * Binds a unix socket at `path` (or an abstract `name`) and accepts flows.
+ *
+ * A socket file already at `path` is removed only when it is a socket that
+ * refuses connections (a stale leftover). A live socket is `in-use`; a
+ * regular file, a directory or anything else is `exists`; neither is
+ * touched. `mode` is applied with chmod right after the bind, before any
+ * connection is accepted. Closing the listener removes the socket file.
+ *
+ * Errors (values, never thrown): `invalid-option` (before any I/O, e.g. a
+ * path over 107 bytes), `in-use`, `exists`, `permission`, `not-found` (a
+ * missing parent directory), `io`.
+ */
+export async function listen(options: UnixListenOptions): Promise<Result<UnixListener, ListenError>> {
+  const target = checkListenOptions(options);
+  if ('type' in target) return err(target);
+  const label = formatUnixAddress(target);
+  if ('path' in target) {
+    const problem = await clearStaleSocket(target.path);
+    if (problem !== undefined) return err(problem);
+  }
+  let inode: number | undefined;
+  return serve<UnixFlow, UnixAddress>(
+    {},
+    { path: netPath(target), ...(options.backlog === undefined ? {} : { backlog: options.backlog }) },
+    {
+      label,
+      describe: () => target,
+      afterBind: () => {
+        if (!('path' in target)) return undefined;
+        try {
+          inode = lstatSync(target.path).ino;
+          if (options.mode !== undefined) chmodSync(target.path, options.mode);
+        } catch (error) {
+          return listenErrorFromNode(error, target.path);
+        }
+        return undefined;
+      },
+      onClose: () => {
+        if (!('path' in target) || inode === undefined) return;
+        // libuv unlinks the file on close already; this covers the rest, and
+        // never removes a file someone else put there since.
+        try {
+          if (lstatSync(target.path).ino === inode) unlinkSync(target.path);
+        } catch {
+          // gone already
+        }
+      },
+      wrap: (socket) =>
+        fromNodeDuplex<UnixAddress | undefined>(socket, {
+          localAddress: target,
+          remoteAddress: undefined,
+          label,
+          ...(options.readHighWaterMark === undefined
+            ? {}
+            : { readHighWaterMark: options.readHighWaterMark }),
+        }),
+    },
+  );
+}
