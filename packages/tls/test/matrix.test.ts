@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { type AddressInfo, createServer as createTcpServer, type Server } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { type ConnectError, EOF } from '@flowkit/flow-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
