@@ -90,7 +90,10 @@ describe('faults: latency and bandwidth', () => {
   });
 
   it('bandwidth paces delivery: data arrives in pieces over time but complete', async () => {
-    const { received, data, sizes } = await run({ bandwidth: { bytesPerSecond: 1_000_000 } }, [4000, 4000, 4000]);
+    const { received, data, sizes } = await run(
+      { bandwidth: { bytesPerSecond: 1_000_000 } },
+      [4000, 4000, 4000],
+    );
     expect(received).toEqual(data);
     expect(sizes).toEqual([4000, 4000, 4000]);
   });

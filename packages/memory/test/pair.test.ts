@@ -237,7 +237,10 @@ describe('pair: read cancellation', () => {
     const [a, b] = pair();
     const buffer = pattern(3);
     await a.write(buffer);
-    expect(await b.read({ signal: AbortSignal.abort() })).toMatchObject({ ok: false, error: { type: 'aborted' } });
+    expect(await b.read({ signal: AbortSignal.abort() })).toMatchObject({
+      ok: false,
+      error: { type: 'aborted' },
+    });
     const r = await b.read();
     expect(r.ok && r.value).toBe(buffer);
   });
