@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../src/index.js';
+import { feed, flowcat, killAll, listeningPort, start, tempDir } from './support/run.js';
+
+let tmp: ReturnType<typeof tempDir>;
+beforeAll(() => {
+  tmp = tempDir();
+});
+afterEach(killAll);
+afterAll(() => tmp.remove());
+
+describe('flowcat against socat and itself', () => {
+  it('receives a file from socat byte-exact (tcp-listen → stdout)', async () => {
+    const data = randomBytes(1 << 20);
+    const file = join(tmp.dir, 'in.bin');
+    writeFileSync(file, data);
+    const receiver = flowcat('-v', 'tcp-listen:0');
+    const port = await listeningPort(receiver);
+    feed(receiver, ''); // nothing to send back: our direction ends at once
+    const sender = start('socat', ['-u', `OPEN:${file}`, `TCP:127.0.0.1:${port}`]);
+    expect(await sender.exited).toBe(0);
+    expect(await receiver.exited).toBe(ExitCode.success);
+    expect(receiver.stdout().equals(data)).toBe(true);
+  });
+
+  it('sends a file to itself byte-exact (stdin → tcp → stdout)', async () => {
+    const data = randomBytes(1 << 20);
+    const receiver = flowcat('-v', 'tcp-listen:0');
+    const port = await listeningPort(receiver);
+    feed(receiver, '');
+    const sender = flowcat(`tcp:127.0.0.1:${port}`);
+    feed(sender, data);
+    expect(await sender.exited).toBe(ExitCode.success);
+    expect(await receiver.exited).toBe(ExitCode.success);
+    expect(receiver.stdout().equals(data)).toBe(true);
+  });
+
+  it('relays tcp ⇄ unix, passing the half-close on both ways (socat at both ends)', async () => {
+    const sock = join(tmp.dir, 'upper.sock');
+    // A unix server that answers only after it has read EOF (tr flushes at EOF on a pipe).
+    const server = start('socat', [`UNIX-LISTEN:${sock}`, 'SYSTEM:tr a-z A-Z']);
+    const relay = flowcat('-v', 'tcp-listen:0', `unix:${sock}`);
+    const port = await listeningPort(relay);
+    const client = start('socat', ['-t', '20', '-', `TCP:127.0.0.1:${port}`]);
+    feed(client, 'hello through a relay\n');
+    expect(await client.exited).toBe(0);
+    expect(client.stdout().toString()).toBe('HELLO THROUGH A RELAY\n');
+    expect(await relay.exited).toBe(ExitCode.success);
+    expect(await server.exited).toBe(0);
+    expect(relay.stderr()).toMatch(
+      /done: tcp-listen:0 → unix:\S+ 22 bytes, unix:\S+ → tcp-listen:0 22 bytes/,
+    );
+  });
+
+  it('--progress=always reports bytes and rate on stderr', async () => {
+    const receiver = flowcat('-v', '--progress=always', 'tcp-listen:0');
+    const port = await listeningPort(receiver);
+    feed(receiver, '');
+    const sender = flowcat(`tcp:127.0.0.1:${port}`);
+    feed(sender, randomBytes(3000));
+    expect(await sender.exited).toBe(ExitCode.success);
+    expect(await receiver.exited).toBe(ExitCode.success);
+    expect(receiver.stderr()).toMatch(/→ 2\.9 KiB {2}← 0 B {2}\S+ \S+\/s/);
+  });
+
+  it('exits 4 with one line naming the address when the peer resets mid-relay', async () => {
+    const relay = flowcat('-v', 'tcp-listen:0');
+    const port = await listeningPort(relay);
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    await relay.waitForStderr(/accepted a connection/);
+    socket.resetAndDestroy();
+    expect(await relay.exited).toBe(ExitCode.peer);
+    const errors = relay
+      .stderr()
+      .split('\n')
+      .filter((l) => /failed/.test(l));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^flowcat: tcp-listen:0: read failed: reset/);
+  });
+
+  it('--timeout ends an idle relay with exit 5', async () => {
+    const relay = flowcat('-v', '--timeout', '0.3', 'tcp-listen:0');
+    const port = await listeningPort(relay);
+    const client = start('socat', ['-', `TCP:127.0.0.1:${port}`]); // connects, never sends
+    expect(await relay.exited).toBe(ExitCode.idle);
+    expect(relay.stderr()).toMatch(/idle timeout: no data moved for 0\.3 s/);
+    client.child.kill();
+    await client.exited;
+  });
+});
