@@ -1,5 +1,5 @@
 import { checkBytes } from '../support/assert.js';
-import { expectOk, readExactly, write } from '../support/ops.js';
+import { expectOk, readExactly, task, write } from '../support/ops.js';
 import { chunk, KiB, MiB, pattern } from '../support/pattern.js';
 import { remaining } from '../support/timing.js';
 import { closeBoth, sendThenClose } from '../support/transfer.js';
@@ -42,7 +42,7 @@ function messageSize(round: number, max: number): number {
 async function pingPong(ctx: FlowCaseContext, rounds: number, maxSize: number, what: string): Promise<void> {
   await ctx.withPair(async (a, b) => {
     const deadline = Date.now() + ctx.transferTimeoutMs;
-    const echo = (async () => {
+    const echo = task(async () => {
       for (let i = 0; i < rounds; i++) {
         const n = messageSize(i, maxSize);
         const got = await readExactly(b, n, { what: `${what}: echo round ${i}`, deadline });
@@ -51,8 +51,8 @@ async function pingPong(ctx: FlowCaseContext, rounds: number, maxSize: number, w
           `${what}: echo write round ${i}`,
         );
       }
-    })();
-    const ping = (async () => {
+    });
+    const ping = task(async () => {
       for (let i = 0; i < rounds; i++) {
         const n = messageSize(i, maxSize);
         const msg = pattern(n, i);
@@ -63,7 +63,7 @@ async function pingPong(ctx: FlowCaseContext, rounds: number, maxSize: number, w
         const back = await readExactly(a, n, { what: `${what}: pong round ${i}`, deadline });
         checkBytes(back, pattern(n, i), `${what}: round ${i} echo`);
       }
-    })();
+    });
     await Promise.all([echo, ping]);
     await closeBoth(ctx, a, b, what);
   });

@@ -7,6 +7,7 @@ import {
   readExactly,
   readUntilEof,
   startClose,
+  task,
   write,
   writeAll,
 } from '../support/ops.js';
@@ -19,10 +20,10 @@ async function halfClose(ctx: FlowCaseContext, first: Flow, second: Flow, what: 
   const request = pattern(64 * KiB, 1);
   const reply = pattern(32 * KiB, 2);
   // The first end sends, then half-closes without waiting.
-  const sending = (async () => {
+  const sending = task(async () => {
     await writeAll(first, chunk(request, [8 * KiB]), { what: `${what}: first end writes`, deadline });
     return { closing: startClose(first, `${what}: first end close()`) };
-  })();
+  });
   const got = await readUntilEof(second, request.length, {
     what: `${what}: second end reads until EOF`,
     deadline,
@@ -38,10 +39,9 @@ async function halfClose(ctx: FlowCaseContext, first: Flow, second: Flow, what: 
     `${what}: first end write after close()`,
   );
   // The second end can still talk, and the half-closed end still reads.
-  const replying = writeAll(second, chunk(reply, [4 * KiB]), {
-    what: `${what}: second end replies`,
-    deadline,
-  });
+  const replying = task(() =>
+    writeAll(second, chunk(reply, [4 * KiB]), { what: `${what}: second end replies`, deadline }),
+  );
   const back = await readExactly(first, reply.length, {
     what: `${what}: half-closed end reads the reply`,
     deadline,
@@ -82,10 +82,10 @@ const halfCloseCases: readonly FlowCase[] = [
         const ab = pattern(48 * KiB, 3);
         const ba = pattern(40 * KiB, 4);
         const side = async (self: Flow, out: Uint8Array, expected: Uint8Array, what: string) => {
-          const sending = (async () => {
+          const sending = task(async () => {
             await writeAll(self, chunk(out, [3 * KiB]), { what: `${what} writes`, deadline });
             return { closing: startClose(self, `${what} close()`) };
-          })();
+          });
           const got = await readUntilEof(self, expected.length, {
             what: `${what} reads until EOF`,
             deadline,

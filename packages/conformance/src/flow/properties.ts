@@ -1,7 +1,7 @@
 import type { Flow, WriteResult } from '@flowkit/flow-types';
 import { EOF } from '@flowkit/flow-types';
 import fc from 'fast-check';
-import { checkBytes, concat, fail } from '../support/assert.js';
+import { ConformanceError, checkBytes, concat, fail } from '../support/assert.js';
 import {
   expectOk,
   read,
@@ -10,6 +10,7 @@ import {
   startClose,
   startWrite,
   startWritev,
+  task,
 } from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { remaining, withTimeout } from '../support/timing.js';
@@ -44,7 +45,7 @@ async function randomChunking(ctx: FlowCaseContext, ops: readonly ChunkOp[], run
       sent.push(p);
       return p;
     };
-    const writer = (async () => {
+    const writer = task(async () => {
       for (const [i, op] of ops.entries()) {
         const p =
           op.kind === 'write'
@@ -53,7 +54,7 @@ async function randomChunking(ctx: FlowCaseContext, ops: readonly ChunkOp[], run
         expectOk(await withTimeout(p, remaining(deadline), `op ${i} ${op.kind}`), `op ${i} ${op.kind}`);
       }
       return { closing: startClose(a, 'dialer close()') };
-    })();
+    });
     const total = ops.reduce(
       (n, op) => n + (op.kind === 'write' ? op.size : op.sizes.reduce((x, y) => x + y, 0)),
       0,
@@ -154,6 +155,19 @@ async function modelRun(ctx: FlowCaseContext, ops: readonly ModelOp[], run: numb
   });
 }
 
+/**
+ * Runs a fast-check property and, on failure, rethrows with the broken
+ * promise's message first (fast-check keeps it only as `cause`).
+ */
+async function checkProperty<T>(property: fc.IAsyncPropertyWithHooks<[T]>): Promise<void> {
+  try {
+    await fc.assert(property, { seed: PROPERTY_SEED, numRuns: PROPERTY_RUNS, endOnFailure: true });
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? `${e.cause.message}\n` : '';
+    throw new ConformanceError(`${cause}${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** Property-based cases (fast-check, fixed seed, no shrinking so a run stays bounded). */
 export const propertiesTopic: FlowTopic = {
   id: 'properties',
@@ -164,11 +178,10 @@ export const propertiesTopic: FlowTopic = {
       name: `random write/writev chunkings: the reader sees exactly the concatenation (${PROPERTY_RUNS} runs)`,
       run: async (ctx) => {
         let run = 0;
-        await fc.assert(
+        await checkProperty(
           fc.asyncProperty(fc.array(chunkOp, { minLength: 1, maxLength: 30 }), (ops) =>
             randomChunking(ctx, ops, run++),
           ),
-          { seed: PROPERTY_SEED, numRuns: PROPERTY_RUNS, endOnFailure: true },
         );
       },
     },
@@ -177,11 +190,10 @@ export const propertiesTopic: FlowTopic = {
       name: `random write/writev/read sequences in both directions match a model of two byte queues (${PROPERTY_RUNS} runs)`,
       run: async (ctx) => {
         let run = 0;
-        await fc.assert(
+        await checkProperty(
           fc.asyncProperty(fc.array(modelOp, { minLength: 1, maxLength: 40 }), (ops) =>
             modelRun(ctx, ops, run++),
           ),
-          { seed: PROPERTY_SEED, numRuns: PROPERTY_RUNS, endOnFailure: true },
         );
       },
     },

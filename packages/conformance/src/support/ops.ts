@@ -24,6 +24,21 @@ export function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
   return p;
 }
 
+/**
+ * Marks `p` handled so that, if the case fails elsewhere first and never
+ * awaits it, its rejection is not reported as unhandled. Awaiting `p` still
+ * throws.
+ */
+export function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/** Runs `fn` as a concurrent part of a case; see {@link handled}. */
+export function task<T>(fn: () => Promise<T>): Promise<T> {
+  return handled(fn());
+}
+
 /** Checks a read result is well-formed: data is a `Uint8Array` of at least one byte. */
 export function checkReadResult(r: unknown, what: string): ReadResult {
   if (typeof r !== 'object' || r === null || typeof (r as { ok?: unknown }).ok !== 'boolean') {
@@ -50,18 +65,19 @@ export function checkReadResult(r: unknown, what: string): ReadResult {
 }
 
 /** `flow.read(options)`, guarded, bounded by `ms`, and checked with {@link checkReadResult}. */
-export async function read(
+export function read(
   flow: Flow,
   what: string,
   ms: number,
   options?: { signal?: AbortSignal },
 ): Promise<ReadResult> {
-  const r = await withTimeout(
-    guard(what, () => (options === undefined ? flow.read() : flow.read(options))),
-    ms,
-    what,
+  return handled(
+    withTimeout(
+      guard(what, () => (options === undefined ? flow.read() : flow.read(options))),
+      ms,
+      what,
+    ).then((r) => checkReadResult(r, what)),
   );
-  return checkReadResult(r, what);
 }
 
 function checkWriteResult(r: unknown, what: string): WriteResult {
@@ -76,17 +92,17 @@ function checkWriteResult(r: unknown, what: string): WriteResult {
  * may legitimately wait (backpressure). Await it with {@link withTimeout}.
  */
 export function startWrite(flow: Flow, buffer: Uint8Array, what: string): Promise<WriteResult> {
-  return guard(what, () => flow.write(buffer)).then((r) => checkWriteResult(r, what));
+  return handled(guard(what, () => flow.write(buffer)).then((r) => checkWriteResult(r, what)));
 }
 
 /** Starts `flow.writev(buffers)` guarded, without a deadline. */
 export function startWritev(flow: Flow, buffers: readonly Uint8Array[], what: string): Promise<WriteResult> {
-  return guard(what, () => flow.writev(buffers)).then((r) => checkWriteResult(r, what));
+  return handled(guard(what, () => flow.writev(buffers)).then((r) => checkWriteResult(r, what)));
 }
 
 /** `flow.write(buffer)`, guarded, bounded by `ms`. */
 export function write(flow: Flow, buffer: Uint8Array, what: string, ms: number): Promise<WriteResult> {
-  return withTimeout(startWrite(flow, buffer, what), ms, what);
+  return handled(withTimeout(startWrite(flow, buffer, what), ms, what));
 }
 
 /** `flow.writev(buffers)`, guarded, bounded by `ms`. */
@@ -96,7 +112,7 @@ export function writev(
   what: string,
   ms: number,
 ): Promise<WriteResult> {
-  return withTimeout(startWritev(flow, buffers, what), ms, what);
+  return handled(withTimeout(startWritev(flow, buffers, what), ms, what));
 }
 
 /** Starts `flow.close(options)` guarded, without a deadline. */
@@ -106,7 +122,7 @@ export function startClose(flow: Flow, what: string, options?: { signal?: AbortS
 
 /** `flow.close()`, guarded, bounded by `ms`. */
 export function close(flow: Flow, what: string, ms: number): Promise<void> {
-  return withTimeout(startClose(flow, what), ms, what);
+  return handled(withTimeout(startClose(flow, what), ms, what));
 }
 
 /** `flow.abort(reason)`, failing the case if it throws. */

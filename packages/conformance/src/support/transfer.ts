@@ -1,6 +1,6 @@
 import type { Flow } from '@flowkit/flow-types';
 import { checkBytes } from './assert.js';
-import { close, readExactly, readUntilEof, startClose, writeAll } from './ops.js';
+import { close, readExactly, readUntilEof, startClose, task, writeAll } from './ops.js';
 import { withTimeout } from './timing.js';
 import type { FlowCaseContext } from './types.js';
 
@@ -18,16 +18,16 @@ export async function sendThenClose(
   what: string,
 ): Promise<void> {
   const deadline = Date.now() + ctx.transferTimeoutMs;
-  const sending = (async () => {
+  const sending = task(async () => {
     await writeAll(writer, chunks, { what: `${what} (writer)`, deadline });
     // Wrapped so that awaiting `sending` does not wait for the close itself.
     return { closing: startClose(writer, `${what}: writer close()`) };
-  })();
-  const receiving = (async () => {
+  });
+  const receiving = task(async () => {
     const got = await readUntilEof(reader, expected.length, { what: `${what} (reader)`, deadline });
     checkBytes(got, expected, `${what}: bytes received`);
     await close(reader, `${what}: reader close()`, ctx.opTimeoutMs);
-  })();
+  });
   const [{ closing }] = await Promise.all([sending, receiving]);
   await withTimeout(closing, ctx.opTimeoutMs, `${what}: writer close() after the reader closed`);
 }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { FlowCase } from '../src/index.js';
+import { flowCaseContext, flowTopics } from '../src/index.js';
+import { brokenVariants } from './support/broken.js';
+import { referencePair } from './support/reference-pair.js';
+
+function findCase(id: string): FlowCase {
+  const [topicId, caseId] = id.split('/');
+  const c = flowTopics.find((t) => t.id === topicId)?.cases.find((x) => x.id === caseId);
+  if (c === undefined) throw new Error(`no conformance case ${id}`);
+  return c;
+}
+
+// Short deadlines: a broken flow that hangs should be reported in about a second.
+const timings = { opTimeoutMs: 1_000, transferTimeoutMs: 5_000 };
+
+describe('the suite catches broken flows', () => {
+  for (const variant of brokenVariants) {
+    describe(variant.name, () => {
+      for (const id of variant.mustCatch) {
+        it(`${id} fails`, async () => {
+          const c = findCase(id);
+          const ctx = flowCaseContext({ name: variant.name, makePair: variant.makePair }, timings);
+          const failure = await c.run(ctx).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(failure, `${id} passed against a flow that ${variant.name}`).toBeInstanceOf(Error);
+          if (variant.message !== undefined) expect((failure as Error).message).toMatch(variant.message);
+        }, 20_000);
+      }
+    });
+  }
+});
+
+describe('the self-test is meaningful', () => {
+  it('every case named above passes against the reference pair', async () => {
+    const ctx = flowCaseContext({ name: 'reference', makePair: async () => referencePair() }, timings);
+    const ids = new Set(brokenVariants.flatMap((v) => v.mustCatch));
+    for (const id of ids) await findCase(id).run(ctx);
+    expect(ids.size).toBeGreaterThanOrEqual(20);
+  }, 30_000);
+
+  it('case ids are unique within each topic', () => {
+    for (const t of flowTopics) expect(new Set(t.cases.map((c) => c.id)).size).toBe(t.cases.length);
+  });
+});

@@ -1,0 +1,402 @@
+import type { CloseOptions, Flow, ReadOptions, ReadResult, WriteResult } from '@flowkit/flow-types';
+import { closedError, EOF, err, ok } from '@flowkit/flow-types';
+import { referencePair } from './reference-pair.js';
+
+/**
+ * Deliberately broken flows, each breaking one promise of the contract, used
+ * to prove the suite notices. Each wraps the reference pair and overrides
+ * the one behaviour it breaks.
+ */
+
+/** Delegates everything to `inner`; subclasses break one thing. */
+class Wrapped implements Flow {
+  constructor(readonly inner: Flow) {}
+  read(options?: ReadOptions): Promise<ReadResult> {
+    return options === undefined ? this.inner.read() : this.inner.read(options);
+  }
+  write(buffer: Uint8Array): Promise<WriteResult> {
+    return this.inner.write(buffer);
+  }
+  writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    return this.inner.writev(buffers);
+  }
+  close(options?: CloseOptions): Promise<void> {
+    return options === undefined ? this.inner.close() : this.inner.close(options);
+  }
+  abort(reason?: unknown): void {
+    this.inner.abort(reason);
+  }
+}
+
+function joined(buffers: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of buffers) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+/** 1: holds back the most recent write and drops it on close. */
+class DropsLastChunk extends Wrapped {
+  private held: Uint8Array | undefined;
+  override async write(buffer: Uint8Array): Promise<WriteResult> {
+    if (buffer.length === 0) return ok();
+    const previous = this.held;
+    this.held = buffer;
+    return previous === undefined ? ok() : this.inner.write(previous);
+  }
+  override writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    return this.write(joined(buffers));
+  }
+  override close(options?: CloseOptions): Promise<void> {
+    this.held = undefined;
+    return super.close(options);
+  }
+}
+
+/** 2: reports EOF as soon as the remote called close, with its data still in flight. */
+class EofEarly extends Wrapped {
+  peerClosing = false;
+  peer: EofEarly | undefined;
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return this.peerClosing ? Promise.resolve(ok(EOF)) : super.read(options);
+  }
+  override close(options?: CloseOptions): Promise<void> {
+    if (this.peer !== undefined) this.peer.peerClosing = true;
+    return super.close(options);
+  }
+}
+
+/** 3: sends writev buffers in reverse order. */
+class ReordersWritev extends Wrapped {
+  override writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    return super.writev([...buffers].reverse());
+  }
+}
+
+/** 4: close resolves at once instead of waiting for the remote. */
+class CloseDoesNotWait extends Wrapped {
+  override close(options?: CloseOptions): Promise<void> {
+    void super.close(options);
+    return Promise.resolve();
+  }
+}
+
+/** 5: after close, writes report success (and send nothing). */
+class WriteAfterCloseOk extends Wrapped {
+  private closing = false;
+  override write(buffer: Uint8Array): Promise<WriteResult> {
+    return this.closing ? Promise.resolve(ok()) : super.write(buffer);
+  }
+  override writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    return this.closing ? Promise.resolve(ok()) : super.writev(buffers);
+  }
+  override close(options?: CloseOptions): Promise<void> {
+    this.closing = true;
+    return super.close(options);
+  }
+}
+
+/** 6: a cancelled read leaves an inner read behind whose data is thrown away. */
+class CancelLosesData extends Wrapped {
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    const signal = options?.signal;
+    if (signal === undefined) return super.read();
+    return new Promise((resolve) => {
+      let cancelled = false;
+      const onAbort = () => {
+        cancelled = true;
+        resolve(err({ type: 'aborted', message: 'cancelled' }));
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      void this.inner.read().then((r) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!cancelled) resolve(r);
+      });
+    });
+  }
+}
+
+/** 7: every write resolves at once, whatever the peer reads: an unbounded queue. */
+class NoBackpressure extends Wrapped {
+  override write(buffer: Uint8Array): Promise<WriteResult> {
+    void this.inner.write(buffer);
+    return Promise.resolve(ok());
+  }
+}
+
+/** 8: a write after close throws instead of returning `closed`. */
+class ThrowsOnWriteAfterClose extends Wrapped {
+  private closing = false;
+  override write(buffer: Uint8Array): Promise<WriteResult> {
+    if (this.closing) throw new Error('socket is closed');
+    return super.write(buffer);
+  }
+  override close(options?: CloseOptions): Promise<void> {
+    this.closing = true;
+    return super.close(options);
+  }
+}
+
+/** 9: every fifth read returns an empty buffer. */
+class EmptyReads extends Wrapped {
+  private n = 0;
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return ++this.n % 5 === 0 ? Promise.resolve(ok(new Uint8Array(0))) : super.read(options);
+  }
+}
+
+/** 10: a read that overlapped another hands its chunk to the next read too. */
+class DuplicatesUnderConcurrency extends Wrapped {
+  private pending = 0;
+  private replay: Uint8Array | undefined;
+  override async read(options?: ReadOptions): Promise<ReadResult> {
+    if (this.replay !== undefined) {
+      const again = this.replay;
+      this.replay = undefined;
+      return ok(again);
+    }
+    const overlapped = this.pending > 0;
+    this.pending++;
+    const r = await super.read(options);
+    this.pending--;
+    if (overlapped && r.ok && r.value !== EOF) this.replay = r.value;
+    return r;
+  }
+}
+
+/** 11: a second close() never resolves. */
+class CloseNotIdempotent extends Wrapped {
+  private calls = 0;
+  override close(options?: CloseOptions): Promise<void> {
+    return ++this.calls === 1 ? super.close(options) : new Promise<void>(() => {});
+  }
+}
+
+/** 12: abort() leaves reads that were pending unresolved. */
+class AbortHangsReads extends Wrapped {
+  private epoch = 0;
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    const started = this.epoch;
+    return super.read(options).then((r) => (this.epoch === started ? r : new Promise<ReadResult>(() => {})));
+  }
+  override abort(reason?: unknown): void {
+    this.epoch++;
+    super.abort(reason);
+  }
+}
+
+/** 13: returns views of one scratch buffer that the next read overwrites. */
+class ReusesReadBuffer extends Wrapped {
+  private scratch = new Uint8Array(64 * 1024);
+  override async read(options?: ReadOptions): Promise<ReadResult> {
+    const r = await super.read(options);
+    if (!r.ok || r.value === EOF) return r;
+    if (r.value.length > this.scratch.length) this.scratch = new Uint8Array(r.value.length);
+    this.scratch.set(r.value);
+    return ok(this.scratch.subarray(0, r.value.length));
+  }
+}
+
+/** 14: every other write reaches the transport a few ticks late, behind later calls. */
+class ReordersConcurrentWrites extends Wrapped {
+  private n = 0;
+  override async write(buffer: Uint8Array): Promise<WriteResult> {
+    if (++this.n % 2 === 0) for (let i = 0; i < 3; i++) await Promise.resolve();
+    return super.write(buffer);
+  }
+}
+
+/** 15: abort() closes cleanly, so the remote reads EOF instead of an error. */
+class AbortLooksLikeEof extends Wrapped {
+  private aborted = false;
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return this.aborted ? Promise.resolve(err({ type: 'aborted', message: 'aborted' })) : super.read(options);
+  }
+  override write(buffer: Uint8Array): Promise<WriteResult> {
+    return this.aborted ? Promise.resolve(err(closedError())) : super.write(buffer);
+  }
+  override abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    void this.inner.close();
+  }
+}
+
+/** 16: close() ends reading too: no half-close. */
+class NoHalfClose extends Wrapped {
+  private closing = false;
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return this.closing ? Promise.resolve(ok(EOF)) : super.read(options);
+  }
+  override close(options?: CloseOptions): Promise<void> {
+    this.closing = true;
+    return super.close(options);
+  }
+}
+
+/** 17: EOF is reported once; later reads fail. */
+class EofNotSticky extends Wrapped {
+  private sawEof = false;
+  override async read(options?: ReadOptions): Promise<ReadResult> {
+    if (this.sawEof) return err({ type: 'io', message: 'read after end' });
+    const r = await super.read(options);
+    if (r.ok && r.value === EOF) this.sawEof = true;
+    return r;
+  }
+}
+
+/** 18: close() ignores its signal and waits for the remote regardless. */
+class CloseIgnoresSignal extends Wrapped {
+  override close(): Promise<void> {
+    return super.close();
+  }
+}
+
+/** 19: reads after abort() reject instead of resolving an error. */
+class RejectsAfterAbort extends Wrapped {
+  private aborted = false;
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return this.aborted ? Promise.reject(new Error('read on destroyed socket')) : super.read(options);
+  }
+  override abort(reason?: unknown): void {
+    this.aborted = true;
+    super.abort(reason);
+  }
+}
+
+/** One broken transport and the cases that must catch it. */
+export interface BrokenVariant {
+  readonly name: string;
+  readonly makePair: () => Promise<readonly [Flow, Flow]>;
+  /** `topic/case` ids; every one of them must fail against this variant. */
+  readonly mustCatch: readonly string[];
+  /** When given, the failure message must match (proves the right promise was named). */
+  readonly message?: RegExp;
+}
+
+function wrapBoth(make: (inner: Flow) => Flow): () => Promise<readonly [Flow, Flow]> {
+  return async () => {
+    const [a, b] = referencePair();
+    return [make(a), make(b)];
+  };
+}
+
+export const brokenVariants: readonly BrokenVariant[] = [
+  {
+    name: 'drops the last chunk on close',
+    makePair: wrapBoth((f) => new DropsLastChunk(f)),
+    mustCatch: ['basic/1mib-1kib-a-to-b', 'close/close-flushes-writes'],
+  },
+  {
+    name: 'returns EOF while data is still in flight',
+    makePair: async () => {
+      const [a, b] = referencePair();
+      const wa = new EofEarly(a);
+      const wb = new EofEarly(b);
+      wa.peer = wb;
+      wb.peer = wa;
+      return [wa, wb];
+    },
+    mustCatch: ['close/close-flushes-writes', 'write-rules/read-after-eof'],
+  },
+  {
+    name: 'reorders writev',
+    makePair: wrapBoth((f) => new ReordersWritev(f)),
+    mustCatch: ['write-rules/writev-order', 'write-rules/writev-mixed-empty', 'properties/random-chunkings'],
+  },
+  {
+    name: 'close does not wait for the remote',
+    makePair: wrapBoth((f) => new CloseDoesNotWait(f)),
+    mustCatch: ['close/close-waits-for-remote', 'close/close-idempotent', 'half-close/dialer-closes-first'],
+    message: /before the (acceptor|remote) closed/,
+  },
+  {
+    name: 'accepts a write after close',
+    makePair: wrapBoth((f) => new WriteAfterCloseOk(f)),
+    mustCatch: ['write-rules/write-after-close', 'half-close/dialer-closes-first'],
+    message: /succeeded, expected \{ type: 'closed' \}/,
+  },
+  {
+    name: 'loses data when a read is cancelled',
+    makePair: wrapBoth((f) => new CancelLosesData(f)),
+    mustCatch: ['cancel/cancelled-read-loses-nothing', 'cancel/cancel-many-interleaved'],
+  },
+  {
+    name: 'ignores backpressure (unbounded queue)',
+    makePair: wrapBoth((f) => new NoBackpressure(f)),
+    mustCatch: ['backpressure/writer-stalls-then-drains'],
+    message: /no backpressure/,
+  },
+  {
+    name: 'throws on a write after close',
+    makePair: wrapBoth((f) => new ThrowsOnWriteAfterClose(f)),
+    mustCatch: ['write-rules/write-after-close'],
+    message: /threw \(flowkit methods never throw\)/,
+  },
+  {
+    name: 'returns zero-length buffers from read',
+    makePair: wrapBoth((f) => new EmptyReads(f)),
+    mustCatch: ['basic/1mib-1kib-a-to-b', 'basic/ping-pong-1000', 'properties/model-sequences'],
+    message: /zero-length buffer/,
+  },
+  {
+    name: 'duplicates a chunk under concurrent reads',
+    makePair: wrapBoth((f) => new DuplicatesUnderConcurrency(f)),
+    mustCatch: ['concurrency/concurrent-reads-order'],
+  },
+  {
+    name: 'second close() never resolves',
+    makePair: wrapBoth((f) => new CloseNotIdempotent(f)),
+    mustCatch: ['close/close-idempotent'],
+  },
+  {
+    name: 'abort leaves pending reads hanging',
+    makePair: wrapBoth((f) => new AbortHangsReads(f)),
+    mustCatch: ['abort/abort-pending-reads'],
+    message: /no result within/,
+  },
+  {
+    name: 'reuses the buffer a read returned',
+    makePair: wrapBoth((f) => new ReusesReadBuffer(f)),
+    mustCatch: ['basic/1mib-1kib-a-to-b', 'basic/chunks-mixed'],
+  },
+  {
+    name: 'reorders concurrent writes',
+    makePair: wrapBoth((f) => new ReordersConcurrentWrites(f)),
+    mustCatch: ['concurrency/concurrent-writes-order', 'close/close-flushes-writes'],
+  },
+  {
+    name: 'abort looks like a clean EOF to the remote',
+    makePair: wrapBoth((f) => new AbortLooksLikeEof(f)),
+    mustCatch: ['abort/remote-sees-reset'],
+  },
+  {
+    name: 'close() also ends reading (no half-close)',
+    makePair: wrapBoth((f) => new NoHalfClose(f)),
+    mustCatch: [
+      'half-close/dialer-closes-first',
+      'half-close/acceptor-closes-first',
+      'half-close/simultaneous-close',
+    ],
+  },
+  {
+    name: 'EOF is not repeated',
+    makePair: wrapBoth((f) => new EofNotSticky(f)),
+    mustCatch: ['write-rules/read-after-eof'],
+  },
+  {
+    name: 'close() ignores its signal',
+    makePair: wrapBoth((f) => new CloseIgnoresSignal(f)),
+    mustCatch: ['close/close-signal-bounds-wait', 'close/close-pre-aborted-signal'],
+  },
+  {
+    name: 'reads reject after abort',
+    makePair: wrapBoth((f) => new RejectsAfterAbort(f)),
+    mustCatch: ['abort/abort-idempotent'],
+    message: /rejected \(flowkit methods never reject\)/,
+  },
+];
