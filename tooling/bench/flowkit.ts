@@ -2,6 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Flow, formatError, type Listener, type Result } from '@flowkit/flow-types';
+import type { TcpConnectOptions, TcpListenOptions } from '@flowkit/tcp';
+import type { TlsConnectOptions, TlsListenOptions } from '@flowkit/tls';
+import type { UnixConnectOptions, UnixListenOptions } from '@flowkit/unix';
 import type { Certificate } from './certs.js';
 import type { PairOptions } from './node-pairs.js';
 import { SampleFailure } from './util.js';
@@ -26,9 +29,10 @@ type Bind = (options: Record<string, unknown>) => Promise<Result<Listener<Flow, 
 
 /**
  * The transports are loaded by name at run time, not imported statically, so
- * the harness type-checks and runs while a transport is still unfinished:
- * a package without the expected exports is reported "not available" instead
- * of breaking every other case.
+ * the harness runs while a transport is broken or unfinished: a package that
+ * fails to load or lacks the expected exports is reported "not available"
+ * instead of breaking every other case. The option objects are still checked
+ * against each package's option types (type-only imports, erased at run time).
  */
 async function load(name: string): Promise<Record<string, unknown> | string> {
   try {
@@ -127,12 +131,12 @@ function portOf(listener: Listener<Flow, unknown>): number {
 /** `@flowkit/tcp` on 127.0.0.1, port 0. */
 export function tcpFlows(): Promise<Availability<FlowPairSource>> {
   return networkFlows('@flowkit/tcp', async (listen) => {
-    const r = await listen({ host: '127.0.0.1', port: 0 });
+    const r = await listen({ host: '127.0.0.1', port: 0, noDelay: true } satisfies TcpListenOptions);
     if (!r.ok) return `listen: ${formatError(r.error)}`;
     const port = portOf(r.value);
     return {
       listener: r.value,
-      dial: ({ noDelay }) => ({ host: '127.0.0.1', port, noDelay }),
+      dial: ({ noDelay }) => ({ host: '127.0.0.1', port, noDelay }) satisfies TcpConnectOptions,
       cleanup: async () => {},
     };
   });
@@ -144,30 +148,37 @@ export function unixFlows(): Promise<Availability<FlowPairSource>> {
     const dir = await mkdtemp(join(tmpdir(), 'flowkit-bench-'));
     const path = join(dir, 'flowkit.sock');
     const cleanup = () => rm(dir, { recursive: true, force: true });
-    const r = await listen({ path });
+    const r = await listen({ path } satisfies UnixListenOptions);
     if (!r.ok) {
       await cleanup();
       return `listen: ${formatError(r.error)}`;
     }
-    return { listener: r.value, dial: () => ({ path }), cleanup };
+    return { listener: r.value, dial: () => ({ path }) satisfies UnixConnectOptions, cleanup };
   });
 }
 
 /** `@flowkit/tls` over TCP on 127.0.0.1, verifying the same throwaway certificate as the raw case. */
 export function tlsFlows(certificate: Certificate): Promise<Availability<FlowPairSource>> {
   return networkFlows('@flowkit/tls', async (listen) => {
-    const r = await listen({ host: '127.0.0.1', port: 0, key: certificate.key, cert: certificate.cert });
+    const r = await listen({
+      host: '127.0.0.1',
+      port: 0,
+      noDelay: true,
+      key: certificate.key,
+      cert: certificate.cert,
+    } satisfies TlsListenOptions);
     if (!r.ok) return `listen: ${formatError(r.error)}`;
     const port = portOf(r.value);
     return {
       listener: r.value,
-      dial: ({ noDelay }) => ({
-        host: '127.0.0.1',
-        port,
-        servername: 'localhost',
-        ca: certificate.cert,
-        noDelay,
-      }),
+      dial: ({ noDelay }) =>
+        ({
+          host: '127.0.0.1',
+          port,
+          servername: 'localhost',
+          ca: certificate.cert,
+          noDelay,
+        }) satisfies TlsConnectOptions,
       cleanup: async () => {},
     };
   });
