@@ -325,7 +325,11 @@ export async function wrapClient(
       // Node checked the chain only (its name check is switched off above, as
       // it would fall back to 'localhost' without a `host`); we check the name.
       if (!s.authorized) return codeError(s.authorizationError);
-      return checkServerIdentity(plan.checkName!, s.getPeerCertificate(true));
+      // A resumed session carries no certificate to check; it was verified
+      // (chain and name) when first made, and only the server holding its
+      // ticket key can resume it. Node's tls.connect skips the check likewise.
+      if (s.isSessionReused()) return undefined;
+      return checkServerIdentity(plan.checkName!, s.getPeerCertificate());
     },
     plan.verify,
   );
