@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FlowCase } from '../src/index.js';
-import { flowCaseContext, flowTopics } from '../src/index.js';
+import type { FlowCase, ListenerCase } from '../src/index.js';
+import { flowCaseContext, flowTopics, listenerCaseContext, listenerTopics } from '../src/index.js';
 import { brokenVariants } from './support/broken.js';
+import { brokenListenerVariants } from './support/broken-listener.js';
+import { referenceListenerOptions } from './support/reference-listener.js';
 import { referencePair } from './support/reference-pair.js';
 
 function findCase(id: string): FlowCase {
@@ -43,5 +45,37 @@ describe('the self-test is meaningful', () => {
 
   it('case ids are unique within each topic', () => {
     for (const t of flowTopics) expect(new Set(t.cases.map((c) => c.id)).size).toBe(t.cases.length);
+  });
+});
+
+function findListenerCase(id: string): ListenerCase {
+  const [topicId, caseId] = id.split('/');
+  const c = listenerTopics.find((t) => t.id === topicId)?.cases.find((x) => x.id === caseId);
+  if (c === undefined) throw new Error(`no listener case ${id}`);
+  return c;
+}
+
+describe('the suite catches broken listeners', () => {
+  for (const variant of brokenListenerVariants) {
+    describe(variant.name, () => {
+      for (const id of variant.mustCatch) {
+        it(`${id} fails`, async () => {
+          const ctx = listenerCaseContext(variant.options(), { opTimeoutMs: 1_000 });
+          const failure = await findListenerCase(id)
+            .run(ctx)
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+          expect(failure, `${id} passed against a listener where ${variant.name}`).toBeInstanceOf(Error);
+        }, 20_000);
+      }
+    });
+  }
+
+  it('every listener case named above passes against the reference listener', async () => {
+    const ctx = listenerCaseContext(referenceListenerOptions(), { opTimeoutMs: 1_000 });
+    for (const id of new Set(brokenListenerVariants.flatMap((v) => v.mustCatch)))
+      await findListenerCase(id).run(ctx);
   });
 });

@@ -1,0 +1,82 @@
+import type { Flow, ListenError, Listener, Result } from '@flowkit/flow-types';
+import type { ListenerConformanceOptions } from '../../src/index.js';
+import { referenceListenerOptions } from './reference-listener.js';
+
+/** After close(), accept() never resolves (and so `for await` never ends). */
+class AcceptHangsAfterClose implements Listener<Flow> {
+  private closed = false;
+  constructor(readonly inner: Listener<Flow>) {}
+  get address(): unknown {
+    return this.inner.address;
+  }
+  accept(): Promise<Result<Flow, ListenError>> {
+    if (this.closed) return new Promise(() => {});
+    return this.inner.accept().then((r) => (this.closed ? new Promise<never>(() => {}) : r));
+  }
+  close(): Promise<void> {
+    this.closed = true;
+    return this.inner.close();
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<Flow> {
+    for (;;) {
+      const r = await this.accept();
+      if (!r.ok) return;
+      yield r.value;
+    }
+  }
+}
+
+/** A broken listener transport and the listener cases that must catch it. */
+export interface BrokenListenerVariant {
+  readonly name: string;
+  readonly options: () => ListenerConformanceOptions;
+  readonly mustCatch: readonly string[];
+}
+
+export const brokenListenerVariants: readonly BrokenListenerVariant[] = [
+  {
+    name: 'accept() hangs after close()',
+    options: () => {
+      const base = referenceListenerOptions();
+      const inners = new WeakMap<Listener<Flow>, Listener<Flow>>();
+      const unwrap = (l: Listener<Flow>) => inners.get(l) ?? l;
+      return {
+        ...base,
+        listen: async () => {
+          const r = await base.listen();
+          if (!r.ok) return r;
+          const w = new AcceptHangsAfterClose(r.value);
+          inners.set(w, r.value);
+          return { ok: true, value: w };
+        },
+        connect: (l) => base.connect(unwrap(l)),
+      };
+    },
+    mustCatch: ['lifecycle/accept-after-close', 'lifecycle/for-await'],
+  },
+  {
+    name: 'a live address can be bound twice',
+    options: () => {
+      const base = referenceListenerOptions();
+      return { ...base, listenAgain: () => base.listen() };
+    },
+    mustCatch: ['errors/listen-in-use'],
+  },
+  {
+    name: 'connecting to nothing succeeds',
+    options: () => {
+      const base = referenceListenerOptions();
+      return {
+        ...base,
+        connectToNothing: async () => {
+          const r = await base.listen();
+          if (!r.ok) throw new Error('reference listen failed');
+          const dialed = await base.connect(r.value);
+          await r.value.close();
+          return dialed;
+        },
+      };
+    },
+    mustCatch: ['errors/connect-to-nothing'],
+  },
+];
