@@ -20,7 +20,10 @@ export function pattern(size: number, seed: number): Uint8Array {
 }
 
 /** Reads until EOF or `limit` bytes, whichever first. Errors are returned as text. */
-async function drain(flow: Flow, limit: number): Promise<{ bytes: number; chunks: Uint8Array[]; error?: string }> {
+async function drain(
+  flow: Flow,
+  limit: number,
+): Promise<{ bytes: number; chunks: Uint8Array[]; error?: string }> {
   const chunks: Uint8Array[] = [];
   let bytes = 0;
   while (bytes < limit) {
@@ -132,12 +135,14 @@ export async function halfClose([a, b]: readonly [Flow, Flow]): Promise<CheckRes
     aClosed = true;
   });
   const atB = await drain(b, 1 << 10);
-  if (atB.error || !equal(atB.chunks, hello)) return { ok: false, detail: 'B did not get the data, then EOF' };
+  if (atB.error || !equal(atB.chunks, hello))
+    return { ok: false, detail: 'B did not get the data, then EOF' };
   if (aClosed) return { ok: false, detail: "A's close resolved before B closed" };
   if (!(await b.write(reply)).ok) return { ok: false, detail: 'B could not write after EOF' };
   await b.close();
   const atA = await drain(a, 1 << 10);
   await aClose;
-  if (atA.error || !equal(atA.chunks, reply)) return { ok: false, detail: 'A did not read B’s reply after closing' };
+  if (atA.error || !equal(atA.chunks, reply))
+    return { ok: false, detail: 'A did not read B’s reply after closing' };
   return { ok: true, detail: 'both directions' };
 }
