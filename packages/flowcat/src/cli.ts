@@ -13,7 +13,12 @@ const code = await main(process.argv.slice(2), {
   stderr: process.stderr,
   interrupt: interrupt.signal,
 });
-// stdin may still hold the event loop open (a terminal nobody typed EOF into);
-// writes to stdout/stderr are synchronous for files, pipes and terminals on
-// Linux, so exiting now loses nothing that was written.
-process.stdout.write('', () => process.exit(code));
+// Let the event loop drain rather than calling process.exit at once: a socket
+// may still be flushing its last bytes (a TLS close_notify, a FIN), and
+// cutting that short would make the peer see a truncated stream. stdin is the
+// one handle that can keep the process alive for nothing (a terminal nobody
+// typed EOF into), so it is released; a last-resort timer, unref'd so it does
+// not itself keep the process up, covers anything else.
+process.exitCode = code;
+process.stdin.destroy();
+setTimeout(() => process.exit(code), 2_000).unref();

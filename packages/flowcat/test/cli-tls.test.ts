@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../src/index.js';
+import { makeCerts, type TestCerts } from './support/certs.js';
+import { feed, flowcat, killAll, listeningPort, start, tempDir } from './support/run.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let certs: TestCerts;
+beforeAll(() => {
+  tmp = tempDir();
+  certs = makeCerts(tmp.dir);
+});
+afterEach(killAll);
+afterAll(() => tmp.remove());
+
+describe('flowcat over TLS', () => {
+  it('relays tls-listen ⇄ unix; a client that trusts the CA gets through, one that does not is refused', async () => {
+    const sock = join(tmp.dir, 'upper.sock');
+    const server = start('socat', [`UNIX-LISTEN:${sock}`, 'SYSTEM:tr a-z A-Z']);
+    const relay = flowcat('-v', '--cert', certs.cert, '--key', certs.key, 'tls-listen:0', `unix:${sock}`);
+    const port = await listeningPort(relay);
+
+    // Verification is on by default: without --ca the test CA is unknown.
+    const untrusting = flowcat(`tls:localhost:${port}`);
+    feed(untrusting, 'x');
+    expect(await untrusting.exited).toBe(ExitCode.connect);
+    const lines = untrusting.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^flowcat: tls:localhost:${port}: cannot connect: certificate`));
+
+    // The failed handshake never reached accept: the relay still waits for its one client.
+    const client = flowcat('--ca', certs.ca, `tls:localhost:${port}`);
+    feed(client, 'secret over tls\n');
+    expect(await client.exited).toBe(ExitCode.success);
+    expect(client.stdout().toString()).toBe('SECRET OVER TLS\n');
+    expect(await relay.exited).toBe(ExitCode.success);
+    expect(await server.exited).toBe(0);
+  });
+
+  it('checks the name: --servername must match the certificate', async () => {
+    const relay = flowcat('-v', '--cert', certs.cert, '--key', certs.key, 'tls-listen:0');
+    const port = await listeningPort(relay);
+    const wrongName = flowcat(
+      '--ca',
+      certs.ca,
+      '--servername',
+      'not-this-host.example',
+      `tls:127.0.0.1:${port}`,
+    );
+    feed(wrongName, 'x');
+    expect(await wrongName.exited).toBe(ExitCode.connect);
+    expect(wrongName.stderr()).toMatch(/cannot connect: certificate/);
+
+    // By IP address, which the certificate also names.
+    const client = flowcat('--ca', certs.ca, `tls:127.0.0.1:${port}`);
+    feed(client, 'by ip');
+    feed(relay, 'back');
+    expect(await client.exited, client.stderr()).toBe(ExitCode.success);
+    expect(await relay.exited, relay.stderr()).toBe(ExitCode.success);
+    expect(relay.stdout().toString()).toBe('by ip');
+    expect(client.stdout().toString()).toBe('back');
+  });
+
+  it('--insecure is the only way to skip verification, and it warns on stderr', async () => {
+    const relay = flowcat('-v', '--cert', certs.cert, '--key', certs.key, 'tls-listen:0');
+    const port = await listeningPort(relay);
+    const client = flowcat('--insecure', `tls:localhost:${port}`);
+    feed(client, 'unverified');
+    feed(relay, '');
+    expect(await client.exited).toBe(ExitCode.success);
+    expect(await relay.exited).toBe(ExitCode.success);
+    expect(relay.stdout().toString()).toBe('unverified');
+    expect(client.stderr()).toMatch(
+      /^flowcat: warning: --insecure: the TLS server certificate is NOT verified/,
+    );
+  });
+});
