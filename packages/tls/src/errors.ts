@@ -107,7 +107,7 @@ export function handshakeError(error: unknown, peer: string): ConnectError {
     // handshake, without an alert, so a client only sees its transport go.
     return {
       type: inner.type === 'timeout' ? 'timeout' : 'handshake',
-      message: `TLS handshake with ${peer} failed: the transport failed before the handshake finished (${inner.message}); a server that rejects our client certificate closes this way`,
+      message: `TLS handshake with ${peer} failed: the transport failed before the handshake finished (${inner.message}); a peer that rejects our certificate or our ALPN list without an alert ends this way`,
       ...(inner.code === undefined ? {} : { code: inner.code }),
       cause: error,
     };

@@ -131,7 +131,7 @@ describe('verification cannot be switched off by accident', () => {
           if (r.ok) r.value.abort();
           // The self-signed cert is trusted only when passed as ca itself and the name matches:
           // that is verification working, not switched off.
-          const trusted = o.ca?.includes(m.selfSigned.cert) && o.servername !== 'other.example';
+          const trusted = o.ca?.includes(m.selfSigned.cert) === true && o.servername !== 'other.example';
           return r.ok === (trusted && !('rejectUnauthorized' in o) && !('checkServerIdentity' in o));
         }),
         { numRuns: 25, interruptAfterTimeLimit: 10_000 },

@@ -114,3 +114,22 @@ describe('wrapClient/wrapServer over a memory pair', () => {
     await Promise.all([c.close(), sClosed]);
   });
 });
+
+describe('ALPN mismatch', () => {
+  it('no protocol in common fails the handshake with a handshake error', async () => {
+    const [a, b] = pair();
+    const [c, s] = await Promise.all([
+      wrapClient(a, { ca: m.root.cert, servername: 'localhost', alpnProtocols: ['x-one'] }),
+      wrapServer(b, { cert: m.good.chain, key: m.good.key, alpnProtocols: ['x-two'] }),
+    ]);
+    expect(c.ok).toBe(false);
+    expect(s.ok).toBe(false);
+    if (!s.ok) {
+      expect(s.error.type).toBe('handshake');
+      expect(s.error.message).toMatch(/ALPN/);
+    }
+    if (!c.ok) {
+      expect(c.error.type).toBe('handshake');
+    }
+  });
+});
