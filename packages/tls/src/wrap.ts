@@ -73,7 +73,6 @@ export class TlsFlow implements Flow {
   readonly transport: Flow;
 
   readonly #flow: SocketFlow;
-  readonly #socket: TLSSocket;
   readonly #state: { truncated: boolean };
   readonly #peer: string;
   #session: Buffer | undefined;
@@ -87,7 +86,6 @@ export class TlsFlow implements Flow {
     peer: string,
     authorized: boolean,
   ) {
-    this.#socket = socket;
     this.transport = transport;
     this.#state = state;
     this.#peer = peer;
@@ -118,7 +116,7 @@ export class TlsFlow implements Flow {
     return this.#session;
   }
 
-  /** The address read from the peer's certificate and the transport, for messages. */
+  /** How error messages name the peer: the checked name and the transport's remote address, when known. */
   get peer(): string {
     return this.#peer;
   }
@@ -168,11 +166,6 @@ export class TlsFlow implements Flow {
     // on the TCP socket, so aborting both layers closes each handle once.
     this.#flow.abort(reason);
     this.transport.abort(reason);
-  }
-
-  /** @internal */
-  get socket(): TLSSocket {
-    return this.#socket;
   }
 }
 
