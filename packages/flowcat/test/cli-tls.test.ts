@@ -31,9 +31,9 @@ describe('flowcat over TLS', () => {
     // The failed handshake never reached accept: the relay still waits for its one client.
     const client = flowcat('--ca', certs.ca, `tls:localhost:${port}`);
     feed(client, 'secret over tls\n');
-    expect(await client.exited).toBe(ExitCode.success);
+    expect(await client.exited, client.stderr()).toBe(ExitCode.success);
     expect(client.stdout().toString()).toBe('SECRET OVER TLS\n');
-    expect(await relay.exited).toBe(ExitCode.success);
+    expect(await relay.exited, relay.stderr()).toBe(ExitCode.success);
     expect(await server.exited).toBe(0);
   });
 
@@ -67,8 +67,8 @@ describe('flowcat over TLS', () => {
     const client = flowcat('--insecure', `tls:localhost:${port}`);
     feed(client, 'unverified');
     feed(relay, '');
-    expect(await client.exited).toBe(ExitCode.success);
-    expect(await relay.exited).toBe(ExitCode.success);
+    expect(await client.exited, client.stderr()).toBe(ExitCode.success);
+    expect(await relay.exited, relay.stderr()).toBe(ExitCode.success);
     expect(relay.stdout().toString()).toBe('unverified');
     expect(client.stderr()).toMatch(
       /^flowcat: warning: --insecure: the TLS server certificate is NOT verified/,
