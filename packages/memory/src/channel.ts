@@ -26,18 +26,28 @@ export interface Link {
 
 /** Chunks smaller than this may be merged into one read. */
 const SMALL_CHUNK = 1024;
-/** A merged read never exceeds this many bytes. */
+/** A waiting reader is served at the latest once this many bytes are queued. */
 const MERGE_LIMIT = 64 * 1024;
+/** Size of a buffer that collects small writes; one read returns at most one. */
+const STAGE_SIZE = 16 * 1024;
 
 const OK_WRITE: Promise<WriteResult> = Promise.resolve(ok());
 const EOF_READ: ReadResult = Object.freeze({ ok: true, value: EOF });
 const EOF_PROMISE: Promise<ReadResult> = Promise.resolve(EOF_READ);
+// `then` on a settled promise queues a bare microtask; Node's `queueMicrotask`
+// wraps each callback in an AsyncResource, several times dearer per call.
+const TICK: Promise<void> = Promise.resolve();
 
+type Resolve = (result: ReadResult) => void;
+
+/** A read waiting with a signal; a read without one waits as its bare `resolve`. */
 interface Reader {
-  readonly resolve: (result: ReadResult) => void;
-  readonly signal: AbortSignal | undefined;
+  readonly resolve: Resolve;
+  readonly signal: AbortSignal;
   onAbort: (() => void) | undefined;
 }
+
+type Waiter = Resolve | Reader;
 
 interface PendingWrite {
   readonly chunks: Uint8Array | readonly Uint8Array[];
@@ -51,9 +61,20 @@ interface InFlight {
   readonly at: number;
 }
 
-function settle(reader: Reader, result: ReadResult): void {
-  if (reader.onAbort !== undefined) reader.signal?.removeEventListener('abort', reader.onAbort);
-  reader.resolve(result);
+function copyInto(target: Uint8Array, offset: number, source: Uint8Array): void {
+  const n = source.length;
+  // For a few bytes a plain loop beats the fixed cost of `set`.
+  if (n <= 32) for (let i = 0; i < n; i++) target[offset + i] = source[i]!;
+  else target.set(source, offset);
+}
+
+function settle(waiter: Waiter, result: ReadResult): void {
+  if (typeof waiter === 'function') {
+    waiter(result);
+    return;
+  }
+  if (waiter.onAbort !== undefined) waiter.signal.removeEventListener('abort', waiter.onAbort);
+  waiter.resolve(result);
 }
 
 /**
@@ -81,11 +102,16 @@ export class Channel {
   #stallBudget: number;
   readonly #readable = new Queue<Uint8Array>();
   readonly #inflight = new Queue<InFlight>();
-  readonly #readers = new Queue<Reader>();
+  readonly #readers = new Queue<Waiter>();
   readonly #pending = new Queue<PendingWrite>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing = false;
   #admitAt = 0;
+  #hopScheduled = false;
+  #hopMark = 0;
+  /** The queue's tail while it collects small writes; its first `#stageLength` bytes are data. */
+  #stage: Uint8Array | undefined;
+  #stageLength = 0;
 
   constructor(capacity: number, faults?: DirectionFaults, link?: Link) {
     this.#capacity = capacity;
@@ -102,7 +128,6 @@ export class Channel {
   write(chunks: Uint8Array | readonly Uint8Array[], bytes: number): Promise<WriteResult> {
     if (this.#pending.length === 0 && this.queuedBytes < this.#capacity) {
       this.#admit(chunks, bytes);
-      if (this.#readers.length > 0) this.#flush();
       return OK_WRITE;
     }
     // The caller may reuse its array once writev returns; the buffers it holds are ours.
@@ -119,7 +144,7 @@ export class Channel {
 
   /** Reads for the reader of this direction. The caller has checked the flow is usable. */
   read(signal: AbortSignal | undefined): Promise<ReadResult> {
-    if (this.#readers.length === 0) {
+    if (this.#readers.length === 0 && !this.#worthWaiting()) {
       const value = this.#take();
       if (value === EOF) return EOF_PROMISE;
       if (value !== undefined) {
@@ -129,23 +154,27 @@ export class Channel {
         return result;
       }
     }
+    if (this.#readable.length > 0) this.#scheduleHop();
+    if (signal === undefined) return new Promise(this.#wait);
     return new Promise((resolve) => {
       const reader: Reader = { resolve, signal, onAbort: undefined };
-      if (signal !== undefined) {
-        reader.onAbort = () => {
-          // Only a read still waiting is cancelled; its data stays queued for the next one.
-          if (this.#readers.remove(reader)) {
-            resolve({
-              ok: false,
-              error: { type: 'aborted', message: 'read cancelled by its signal', cause: signal.reason },
-            });
-          }
-        };
-        signal.addEventListener('abort', reader.onAbort, { once: true });
-      }
+      reader.onAbort = () => {
+        // Only a read still waiting is cancelled; its data stays queued for the next one.
+        if (this.#readers.remove(reader)) {
+          resolve({
+            ok: false,
+            error: { type: 'aborted', message: 'read cancelled by its signal', cause: signal.reason },
+          });
+        }
+      };
+      signal.addEventListener('abort', reader.onAbort, { once: true });
       this.#readers.push(reader);
     });
   }
+
+  readonly #wait = (resolve: Resolve): void => {
+    this.#readers.push(resolve);
+  };
 
   /**
    * Tears this direction down: queued and in-flight data is dropped, pending
@@ -158,6 +187,7 @@ export class Channel {
       this.#timer = undefined;
       this.#readable.drain();
       this.#inflight.drain();
+      this.#stage = undefined;
       this.queuedBytes = 0;
       for (const w of this.#pending.drain()) w.resolve(writeResult);
     }
@@ -170,17 +200,18 @@ export class Channel {
     const faults = this.#faults;
     if (faults === undefined) {
       if (chunks instanceof Uint8Array) {
-        if (this.#readers.length > 0 && this.#readable.length === 0) {
+        if (bytes >= SMALL_CHUNK && this.#readers.length > 0 && this.#readable.length === 0) {
           // Zero-copy hand-off: the reader gets the writer's own buffer.
           this.delivered += bytes;
           settle(this.#readers.shift()!, { ok: true, value: chunks });
           return;
         }
-        this.#readable.push(chunks);
+        this.#append(chunks);
       } else {
-        for (const c of chunks) if (c.length > 0) this.#readable.push(c);
+        for (const c of chunks) if (c.length > 0) this.#append(c);
       }
       this.queuedBytes += bytes;
+      if (this.#readers.length > 0) this.#scheduleHop();
       return;
     }
     this.queuedBytes += bytes;
@@ -188,6 +219,91 @@ export class Channel {
     if (chunks instanceof Uint8Array) faults.split(chunks, this.#emit);
     else for (const c of chunks) if (c.length > 0) faults.split(c, this.#emit);
     if (faults.timed) this.#schedule();
+    else if (this.#readers.length > 0) this.#flush();
+  }
+
+  /**
+   * Whether a read that finds only a little small data queued should wait a
+   * microtask or two for more: only while the writer is active, nothing
+   * waits for capacity, and no fault fixes the pieces.
+   */
+  #worthWaiting(): boolean {
+    if (this.#faults !== undefined || this.state !== 'open' || this.#pending.length > 0) return false;
+    return this.#readable.length > 0 && this.queuedBytes < SMALL_CHUNK;
+  }
+
+  /**
+   * A waiting reader is served one microtask after small data arrives, and
+   * again later while the writer keeps adding within the same run of
+   * microtasks: a writer that awaits each 16-byte write then fills one
+   * merged read instead of paying a promise round trip per write. The wait
+   * is bounded: it ends as soon as the writer pauses, or at the capacity
+   * (or 64 KiB).
+   */
+  #scheduleHop(): void {
+    if (this.#hopScheduled) return;
+    this.#hopScheduled = true;
+    // The first hop always passes, so the writer gets one turn to add more.
+    this.#hopMark = -1;
+    TICK.then(this.#hop);
+  }
+
+  readonly #hop = (): void => {
+    if (
+      this.state !== 'reset' &&
+      this.accepted !== this.#hopMark &&
+      this.queuedBytes < this.#capacity &&
+      this.queuedBytes < MERGE_LIMIT
+    ) {
+      this.#hopMark = this.accepted;
+      TICK.then(this.#hop);
+      return;
+    }
+    this.#hopScheduled = false;
+    if (this.state !== 'reset') this.#flush();
+  };
+
+  /**
+   * Queues `chunk` for the reader. A small chunk behind another small one is
+   * copied, with it, into a stage buffer that later small chunks fill too, so
+   * a stream of tiny writes reaches the reader as few large reads; a chunk
+   * alone, or a large one, is queued as is (zero-copy).
+   */
+  #append(chunk: Uint8Array): void {
+    const n = chunk.length;
+    const readable = this.#readable;
+    if (n < SMALL_CHUNK) {
+      const stage = this.#stage;
+      if (stage !== undefined) {
+        const at = this.#stageLength;
+        if (at + n <= stage.length) {
+          copyInto(stage, at, chunk);
+          this.#stageLength = at + n;
+          return;
+        }
+        this.#seal();
+      } else {
+        const tail = readable.at(readable.length - 1);
+        if (tail !== undefined && tail.length < SMALL_CHUNK) {
+          const fresh = new Uint8Array(STAGE_SIZE);
+          copyInto(fresh, 0, tail);
+          copyInto(fresh, tail.length, chunk);
+          readable.setTail(fresh);
+          this.#stage = fresh;
+          this.#stageLength = tail.length + n;
+          return;
+        }
+      }
+    } else if (this.#stage !== undefined) {
+      this.#seal();
+    }
+    readable.push(chunk);
+  }
+
+  /** Stops filling the stage: the queue keeps just its data. */
+  #seal(): void {
+    this.#readable.setTail(this.#stage!.subarray(0, this.#stageLength));
+    this.#stage = undefined;
   }
 
   readonly #emit = (piece: Uint8Array): void => {
@@ -220,32 +336,15 @@ export class Channel {
       link.resetBudget -= chunk.length;
       return chunk;
     }
-    if (first.length >= SMALL_CHUNK || readable.length === 1) {
-      readable.shift();
-      this.queuedBytes -= first.length;
-      return first;
+    readable.shift();
+    if (first === this.#stage) {
+      const data = first.subarray(0, this.#stageLength);
+      this.#stage = undefined;
+      this.queuedBytes -= data.length;
+      return data;
     }
-    // Several small chunks queued: one read takes them all, copied into one buffer.
-    let count = 0;
-    let total = 0;
-    for (let c = readable.at(0); c !== undefined; c = readable.at(++count)) {
-      if (c.length >= SMALL_CHUNK || total + c.length > MERGE_LIMIT) break;
-      total += c.length;
-    }
-    if (count === 1) {
-      readable.shift();
-      this.queuedBytes -= first.length;
-      return first;
-    }
-    const merged = new Uint8Array(total);
-    let offset = 0;
-    for (let i = 0; i < count; i++) {
-      const c = readable.shift()!;
-      merged.set(c, offset);
-      offset += c.length;
-    }
-    this.queuedBytes -= total;
-    return merged;
+    this.queuedBytes -= first.length;
+    return first;
   }
 
   #delivered(bytes: number): void {

@@ -251,9 +251,30 @@ describe('pair: read cancellation', () => {
     const reading = b.read({ signal: controller.signal });
     const buffer = pattern(3);
     await a.write(buffer);
+    const r = await reading;
+    controller.abort();
+    expect(r.ok && r.value).toBe(buffer);
+    const next = pattern(4);
+    await a.write(next);
+    const r2 = await b.read();
+    expect(r2.ok && r2.value).toBe(next);
+  });
+
+  it('a read cancelled while small data waits to be merged loses nothing', async () => {
+    const [a, b] = pair();
+    const controller = new AbortController();
+    const reading = b.read({ signal: controller.signal });
+    const buffer = pattern(3);
+    await a.write(buffer); // accepted at once; the waiting read is served a microtask or two later
     controller.abort();
     const r = await reading;
-    expect(r.ok && r.value).toBe(buffer);
+    if (r.ok) {
+      expect(r.value).toBe(buffer); // served before the signal fired
+    } else {
+      expect(r.error.type).toBe('aborted');
+      const again = await b.read();
+      expect(again.ok && again.value).toBe(buffer);
+    }
   });
 });
 
