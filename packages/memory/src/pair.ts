@@ -35,6 +35,10 @@ type Fate = 'live' | 'closed' | 'aborted' | 'reset';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+let connectEnds: (a: MemoryFlow, b: MemoryFlow) => void;
+let checkClosed: (flow: MemoryFlow) => void;
+let resetByFault: (flow: MemoryFlow, message: string) => void;
+
 function resetError(message: string, cause: unknown): FlowError {
   return cause === undefined ? { type: 'reset', message } : { type: 'reset', message, cause };
 }
@@ -162,7 +166,7 @@ export class MemoryFlow implements Flow {
         this.#resolveClose = resolve;
       });
       this.#out.close();
-      this.checkClosed();
+      this.#checkClosed();
     }
     const signal = options?.signal;
     if (signal !== undefined && this.#fate === 'live') {
@@ -208,23 +212,22 @@ export class MemoryFlow implements Flow {
     this.#finishClose();
   }
 
-  /** @internal Links the two ends of a pair. */
-  static link(a: MemoryFlow, b: MemoryFlow): void {
-    a.#peer = b;
-    b.#peer = a;
+  static {
+    // Module-private access for makePair, kept off the public type.
+    connectEnds = (a, b) => {
+      a.#peer = b;
+      b.#peer = a;
+    };
+    checkClosed = (flow) => flow.#checkClosed();
+    resetByFault = (flow, message) => flow.#reset(message, undefined);
   }
 
-  /** @internal Called when an end-of-stream reaches either direction's queue. */
-  checkClosed(): void {
+  /** Called when an end-of-stream reaches either direction's queue. */
+  #checkClosed(): void {
     if (this.#fate === 'live' && this.#in.state === 'ended' && this.#out.state === 'ended') {
       this.#fate = 'closed';
       this.#finishClose();
     }
-  }
-
-  /** @internal The remote aborted, or a reset fault fired: drop everything. */
-  resetByFault(message: string): void {
-    this.#reset(message, undefined);
   }
 
   #reset(message: string, cause: unknown): void {
@@ -271,8 +274,8 @@ export function makePair(
         if (fired || ends === undefined) return;
         fired = true;
         const message = `connection reset by the resetAfter fault after ${faults.resetAfter} bytes`;
-        ends[0].resetByFault(message);
-        ends[1].resetByFault(message);
+        resetByFault(ends[0], message);
+        resetByFault(ends[1], message);
       },
     };
   }
@@ -280,11 +283,11 @@ export function makePair(
   const bToA = new Channel(plan.capacity, faults && new DirectionFaults(faults, 1), link);
   const a = new MemoryFlow(bToA, aToB, names?.dialer, names?.acceptor);
   const b = new MemoryFlow(aToB, bToA, names?.acceptor, names?.dialer);
-  MemoryFlow.link(a, b);
+  connectEnds(a, b);
   ends = [a, b];
   const onEnded = () => {
-    a.checkClosed();
-    b.checkClosed();
+    checkClosed(a);
+    checkClosed(b);
   };
   aToB.onEnded = onEnded;
   bToA.onEnded = onEnded;
