@@ -63,6 +63,7 @@ function checkName(name: unknown): InvalidOptionError | undefined {
   return { type: 'invalid-option', option: 'name', message: `name must be a non-empty string, got ${shown}` };
 }
 
+/** The listener behind a name; registered until closed. */
 class NamedListener implements MemoryListener, Entry {
   readonly address: MemoryAddress;
   #state: 'listening' | 'closed' = 'listening';
@@ -76,6 +77,7 @@ class NamedListener implements MemoryListener, Entry {
     this.#plan = plan;
   }
 
+  /** Makes a connection: queues the accepting end, returns the dialing end. */
   dial(): MemoryFlow {
     this.#dialed += 1;
     const name = this.address.name;
@@ -86,6 +88,7 @@ class NamedListener implements MemoryListener, Entry {
     return dialer;
   }
 
+  /** The next queued connection, in dial order; `closed` after {@link NamedListener.close}. */
   accept(): Promise<Result<MemoryFlow, ListenError>> {
     if (this.#state === 'closed') return Promise.resolve(this.#closedResult());
     const queued = this.#backlog.shift();
@@ -93,6 +96,7 @@ class NamedListener implements MemoryListener, Entry {
     return new Promise((resolve) => this.#waiting.push(resolve));
   }
 
+  /** Frees the name, fails waiting accepts, aborts the backlog; accepted flows are untouched. */
   close(): Promise<void> {
     if (this.#state === 'closed') return Promise.resolve();
     this.#state = 'closed';
@@ -104,6 +108,7 @@ class NamedListener implements MemoryListener, Entry {
     return Promise.resolve();
   }
 
+  /** Accepts until the listener is closed. */
   async *[Symbol.asyncIterator](): AsyncIterator<MemoryFlow> {
     for (;;) {
       const next = await this.accept();

@@ -357,3 +357,37 @@ describe('pair: options', () => {
     expect(() => pair(options as never)).toThrow(message);
   });
 });
+
+describe('pair: merging small writes', () => {
+  it('a stream of tiny writes arrives byte-exact in few reads of at most 16 KiB', async () => {
+    const [a, b] = pair();
+    const data = pattern(40_000, 1);
+    const writer = (async () => {
+      for (let offset = 0; offset < data.length; offset += 16) {
+        const r = await a.write(data.subarray(offset, offset + 16));
+        expect(r.ok).toBe(true);
+      }
+      await a.close();
+    })();
+    const chunks = await readChunks(b);
+    await Promise.all([writer, b.close()]);
+    expect(concat(chunks)).toEqual(data);
+    expect(chunks.length).toBeLessThan(data.length / 16 / 10);
+    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(16 * 1024);
+  });
+
+  it('a large write after small ones keeps its identity and its place', async () => {
+    const [a, b] = pair();
+    const big = pattern(4096, 100);
+    await a.write(pattern(5, 0));
+    await a.write(pattern(5, 5));
+    await a.write(big);
+    await a.write(pattern(3, 10));
+    const closing = a.close();
+    const chunks = await readChunks(b);
+    await Promise.all([closing, b.close()]);
+    expect(chunks.map((c) => c.length)).toEqual([10, 4096, 3]);
+    expect(chunks[1]).toBe(big);
+    expect(Array.from(chunks[0]!)).toEqual(Array.from(pattern(10)));
+  });
+});
