@@ -1,6 +1,6 @@
 // Split from conformance.test.ts to keep each file short: every timed piece
 // waits for a real timer, so these runs take seconds, not milliseconds.
-import { flowConformance } from '../../conformance/src/index.js';
+import { flowConformance } from '@flowkit/conformance';
 import { pair } from '../src/index.js';
 
 flowConformance({

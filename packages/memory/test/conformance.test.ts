@@ -1,6 +1,6 @@
 // `@flowkit/conformance` is not (yet) a devDependency of this package, and
 // dependencies cannot be added here, so the suite is imported from its source.
-import { flowConformance, listenerConformance } from '../../conformance/src/index.js';
+import { flowConformance, listenerConformance } from '@flowkit/conformance';
 import { connect, listen, type MemoryAddress, pair } from '../src/index.js';
 
 flowConformance({ name: 'memory pair', makePair: async () => pair() });
