@@ -67,6 +67,15 @@ interface PendingRead {
   onAbort: (() => void) | undefined;
 }
 
+/**
+ * The flow that owns a duplex, stored on the duplex itself so that one set of
+ * module-wide listener functions serves every flow: per-flow arrow functions
+ * cost a closure (and, once named, a property dictionary) each, which was
+ * most of an idle flow's memory.
+ */
+const kFlow = Symbol('flowkit.socketFlow');
+type OwnedDuplex = Duplex & { [kFlow]: SocketFlow<unknown> };
+
 const EOF_RESULT: ReadResult = Object.freeze({ ok: true, value: EOF }) as ReadResult;
 const EOF_PROMISE: Promise<ReadResult> = Promise.resolve(EOF_RESULT);
 const OK_PROMISE: Promise<WriteResult> = Promise.resolve(ok());
@@ -110,8 +119,7 @@ export class SocketFlow<A = undefined> implements Flow {
 
   readonly #duplex: Duplex;
   readonly #highWaterMark: number;
-  readonly #mapError: (error: unknown) => FlowError;
-  readonly #reset: (duplex: Duplex) => void;
+  readonly #hooks: SocketFlowHooks | undefined;
 
   #state: SocketFlowState = 'open';
   #readState: ReadState = 'open';
@@ -119,11 +127,15 @@ export class SocketFlow<A = undefined> implements Flow {
   #writeState: WriteState = 'open';
   #writeError: ClosedError | undefined;
 
-  #queue: Uint8Array[] = [];
+  // Allocated on first use: an idle flow holds no arrays.
+  #queue: Uint8Array[] | undefined;
   #queuedBytes = 0;
   #paused = false;
-  #readers: PendingRead[] = [];
-  #drainWaiters: ((result: WriteResult) => void)[] = [];
+  #readers: PendingRead[] | undefined;
+  #drainWaiters: ((result: WriteResult) => void)[] | undefined;
+  // 'drain' and 'finish' are listened for only once a write had to wait or end() was called.
+  #drainListening = false;
+  #finishListening = false;
 
   #closePromise: Promise<void> | undefined;
   #resolveClose: (() => void) | undefined;
@@ -140,26 +152,52 @@ export class SocketFlow<A = undefined> implements Flow {
     this.remoteAddress = options.remoteAddress as A;
     this.label = options.label ?? 'the peer';
     this.#highWaterMark = options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
-    const label = this.label;
-    this.#mapError = options.hooks?.mapError ?? ((error) => flowErrorFromNode(error, label));
-    this.#reset = options.hooks?.reset ?? defaultReset;
+    this.#hooks = options.hooks;
 
     // Without this Node ends our side as soon as the remote's FIN arrives,
     // and half-close silently becomes a full close.
     duplex.allowHalfOpen = true;
-    duplex.on('error', this.#onError);
-    duplex.on('end', this.#onEnd);
-    duplex.on('close', this.#onClose);
-    duplex.on('drain', this.#onDrain);
-    duplex.on('finish', this.#onFinish);
+    (duplex as OwnedDuplex)[kFlow] = this as SocketFlow<unknown>;
+    duplex.on('error', SocketFlow.#errorListener);
+    duplex.on('end', SocketFlow.#endListener);
+    duplex.on('close', SocketFlow.#closeListener);
     if (duplex.destroyed) {
       this.#onClose();
       return;
     }
     if (duplex.readableEnded) this.#onEnd();
     if (duplex.writableFinished) this.#writeState = 'ended';
-    else if (duplex.writableEnded) this.#writeState = 'ending';
-    duplex.on('data', this.#onData);
+    else if (duplex.writableEnded) {
+      this.#writeState = 'ending';
+      this.#listenForFinish();
+    }
+    duplex.on('data', SocketFlow.#dataListener);
+  }
+
+  // Node calls listeners with `this` = the duplex; these find the flow on it.
+  static readonly #dataListener = function (this: Duplex, chunk: Buffer): void {
+    (this as OwnedDuplex)[kFlow].#onData(chunk);
+  };
+  static readonly #endListener = function (this: Duplex): void {
+    (this as OwnedDuplex)[kFlow].#onEnd();
+  };
+  static readonly #closeListener = function (this: Duplex): void {
+    (this as OwnedDuplex)[kFlow].#onClose();
+  };
+  static readonly #errorListener = function (this: Duplex, error: unknown): void {
+    (this as OwnedDuplex)[kFlow].#onError(error);
+  };
+  static readonly #drainListener = function (this: Duplex): void {
+    (this as OwnedDuplex)[kFlow].#onDrain();
+  };
+  static readonly #finishListener = function (this: Duplex): void {
+    (this as OwnedDuplex)[kFlow].#onFinish();
+  };
+
+  #listenForFinish(): void {
+    if (this.#finishListening) return;
+    this.#finishListening = true;
+    this.#duplex.on('finish', SocketFlow.#finishListener);
   }
 
   /** Bytes handed to readers or queued for them so far. */
@@ -183,24 +221,25 @@ export class SocketFlow<A = undefined> implements Flow {
 
   // --- read path -----------------------------------------------------------
 
-  readonly #onData = (chunk: Buffer): void => {
+  #onData(chunk: Buffer): void {
     this.#bytesRead += chunk.length;
-    const reader = this.#readers.shift();
+    const reader = this.#readers?.shift();
     if (reader !== undefined) {
       if (reader.onAbort !== undefined) reader.signal!.removeEventListener('abort', reader.onAbort);
       reader.resolve(ok(chunk));
       return;
     }
-    this.#queue.push(chunk);
+    if (this.#queue === undefined) this.#queue = [chunk];
+    else this.#queue.push(chunk);
     this.#queuedBytes += chunk.length;
     if (!this.#paused && this.#queuedBytes >= this.#highWaterMark) {
       this.#paused = true;
       this.#duplex.pause();
     }
-  };
+  }
 
   #take(): ReadResult {
-    const chunk = this.#queue.shift()!;
+    const chunk = this.#queue!.shift()!;
     this.#queuedBytes -= chunk.length;
     if (this.#paused && this.#queuedBytes < this.#highWaterMark && this.#readState === 'open') {
       this.#paused = false;
@@ -228,38 +267,41 @@ export class SocketFlow<A = undefined> implements Flow {
     if (signal?.aborted) {
       return Promise.resolve(err(abortedRead(signal.reason, 'read cancelled by its signal')));
     }
-    if (this.#queue.length > 0) return Promise.resolve(this.#take());
+    if (this.#queue !== undefined && this.#queue.length > 0) return Promise.resolve(this.#take());
     if (this.#readState === 'eof') return EOF_PROMISE;
     if (this.#readState === 'failed') return Promise.resolve(err(this.#readError!));
     return new Promise<ReadResult>((resolve) => {
       const reader: PendingRead = { resolve, signal, onAbort: undefined };
       if (signal !== undefined) {
         reader.onAbort = () => {
-          const i = this.#readers.indexOf(reader);
-          if (i !== -1) this.#readers.splice(i, 1);
+          const readers = this.#readers;
+          const i = readers === undefined ? -1 : readers.indexOf(reader);
+          if (i !== -1) readers!.splice(i, 1);
           resolve(err(abortedRead(signal.reason, 'read cancelled by its signal')));
         };
         signal.addEventListener('abort', reader.onAbort, { once: true });
       }
-      this.#readers.push(reader);
+      if (this.#readers === undefined) this.#readers = [reader];
+      else this.#readers.push(reader);
     });
   }
 
   #settleReaders(result: ReadResult): void {
     const readers = this.#readers;
-    this.#readers = [];
+    if (readers === undefined || readers.length === 0) return;
+    this.#readers = undefined;
     for (const reader of readers) {
       if (reader.onAbort !== undefined) reader.signal!.removeEventListener('abort', reader.onAbort);
       reader.resolve(result);
     }
   }
 
-  readonly #onEnd = (): void => {
+  #onEnd(): void {
     if (this.#readState !== 'open') return;
     this.#readState = 'eof';
     this.#settleReaders(EOF_RESULT);
     this.#maybeFinishClose();
-  };
+  }
 
   // --- write path ----------------------------------------------------------
 
@@ -270,14 +312,20 @@ export class SocketFlow<A = undefined> implements Flow {
   }
 
   #waitDrain(): Promise<WriteResult> {
+    if (!this.#drainListening) {
+      this.#drainListening = true;
+      this.#duplex.on('drain', SocketFlow.#drainListener);
+    }
     return new Promise<WriteResult>((resolve) => {
-      this.#drainWaiters.push(resolve);
+      if (this.#drainWaiters === undefined) this.#drainWaiters = [resolve];
+      else this.#drainWaiters.push(resolve);
     });
   }
 
   #settleWriters(result: WriteResult): void {
     const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
+    if (waiters === undefined || waiters.length === 0) return;
+    this.#drainWaiters = undefined;
     for (const resolve of waiters) resolve(result);
   }
 
@@ -325,16 +373,16 @@ export class SocketFlow<A = undefined> implements Flow {
     return flushed ? OK_PROMISE : this.#waitDrain();
   }
 
-  readonly #onDrain = (): void => {
+  #onDrain(): void {
     this.#settleWriters(ok());
-  };
+  }
 
-  readonly #onFinish = (): void => {
+  #onFinish(): void {
     if (this.#writeState === 'ending' || this.#writeState === 'open') this.#writeState = 'ended';
     // 'drain' is not emitted once end() was called; the flush is the answer.
     this.#settleWriters(ok());
     this.#maybeFinishClose();
-  };
+  }
 
   // --- close and abort -----------------------------------------------------
 
@@ -386,6 +434,7 @@ export class SocketFlow<A = undefined> implements Flow {
     if (this.#writeState === 'open') {
       this.#writeState = 'ending';
       this.#writeError = closedError(`flow to ${this.label} is closed for writing`);
+      this.#listenForFinish();
       this.#duplex.end();
     }
     this.#maybeFinishClose();
@@ -430,7 +479,7 @@ export class SocketFlow<A = undefined> implements Flow {
     }
     this.#state = 'aborted';
     const error = abortedRead(reason, `flow to ${this.label} was aborted`);
-    this.#queue = [];
+    this.#queue = undefined;
     this.#queuedBytes = 0;
     this.#readState = 'failed';
     this.#readError = error;
@@ -438,7 +487,7 @@ export class SocketFlow<A = undefined> implements Flow {
     this.#writeError = closedError(`flow to ${this.label} was aborted`, reason);
     this.#settleReaders(err(error));
     this.#settleWriters(err(this.#writeError));
-    if (!this.#duplex.destroyed) this.#reset(this.#duplex);
+    if (!this.#duplex.destroyed) (this.#hooks?.reset ?? defaultReset)(this.#duplex);
     this.#finish();
   }
 
@@ -461,22 +510,27 @@ export class SocketFlow<A = undefined> implements Flow {
     if (this.#state === 'open' || this.#state === 'closing') this.#state = 'closed';
   }
 
-  readonly #onError = (error: unknown): void => {
+  #onError(error: unknown): void {
     if (this.#state === 'aborted') return;
-    this.#fail(this.#mapError(error));
+    const mapError = this.#hooks?.mapError;
+    this.#fail(mapError === undefined ? flowErrorFromNode(error, this.label) : mapError(error));
     this.#maybeFinishClose();
-  };
+  }
 
-  readonly #onClose = (): void => {
+  #onClose(): void {
+    // Nothing but close() ends the duplex, but if something else did, its flush still counts.
+    if (this.#writeState === 'open' && this.#duplex.writableFinished) this.#writeState = 'ended';
     if (this.#state !== 'aborted') {
       if (this.#readState === 'open' || this.#writeState === 'open' || this.#writeState === 'ending') {
         this.#fail({ type: 'io', message: `connection to ${this.label} was closed before end-of-stream` });
       }
       this.#state = 'closed';
     }
-    this.#settleWriters(err(this.#writeError ?? closedError(`flow to ${this.label} is closed`)));
+    if (this.#drainWaiters !== undefined && this.#drainWaiters.length > 0) {
+      this.#settleWriters(err(this.#writeError ?? closedError(`flow to ${this.label} is closed`)));
+    }
     this.#finish();
-  };
+  }
 }
 
 /**
