@@ -15,6 +15,7 @@ import {
 } from '@flowkit/flow-types';
 import { fromNodeDuplex, type SocketFlow, toNodeDuplex } from '@flowkit/node-duplex';
 import { handshakeError, tlsFlowError } from './errors.js';
+import { endFailedHandshake, HandshakeTransport, mayHaveSentAlert } from './failed-handshake.js';
 import {
   planClient,
   planServer,
@@ -77,6 +78,7 @@ export class TlsFlow implements Flow {
   readonly #peer: string;
   #session: Buffer | undefined;
   #closing: Promise<void> | undefined;
+  #closed = false;
 
   /** @internal Built by the wrappers after a successful handshake. */
   constructor(
@@ -149,13 +151,33 @@ export class TlsFlow implements Flow {
   /**
    * Sends close_notify, waits for the peer's, then closes the inner flow and
    * waits for that too. Reads work meanwhile. Idempotent; never rejects.
+   * Every call's `signal` bounds the one close: the first to fire aborts
+   * the flow (both layers) and the close resolves.
    */
   close(options?: CloseOptions): Promise<void> {
     if (this.#closing === undefined) {
-      this.#closing = this.#flow.close(options).then(() => this.transport.close(options));
-    } else if (options?.signal !== undefined) {
-      void this.#flow.close(options);
-      void this.transport.close(options);
+      // Strictly one after the other, whoever calls: the inner flow's
+      // end-of-stream must follow close_notify, which is still queued in the
+      // TLS socket when close() returns. Closing the inner flow any sooner
+      // lets its FIN overtake close_notify, and the peer rightly reads a
+      // truncation (the flowcat flake: proxy() calls close() again, with a
+      // signal, while the first close is under way).
+      this.#closing = this.#flow
+        .close()
+        .then(() => this.transport.close())
+        .then(() => {
+          this.#closed = true;
+        });
+    }
+    const signal = options?.signal;
+    if (signal !== undefined && !this.#closed) {
+      if (signal.aborted) {
+        this.abort(signal.reason);
+      } else {
+        const onAbort = (): void => this.abort(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        void this.#closing.then(() => signal.removeEventListener('abort', onAbort));
+      }
     }
     return this.#closing;
   }
@@ -202,25 +224,37 @@ function describe(flow: Flow, name: string | undefined): string {
 }
 
 /**
- * Tells close_notify from a bare EOF. Must be installed before the TLS socket
- * is created, so it runs before Node's own 'end' listener hands the EOF to
- * TLS: the TLS socket ends its readable side while processing close_notify,
- * which always comes in an earlier inner read than the inner EOF (one
- * outstanding read at a time). If it has not ended when the inner stream
- * ends, the transport ended first: truncation.
+ * Tells close_notify from a bare EOF, at the moment the inner stream's EOF is
+ * about to reach TLS. Race-free because nothing here depends on timing:
+ *
+ * - Order, not time: the inner stream emits 'end' only after its last
+ *   'data', and this listener is prepended, so it runs before the 'end'
+ *   listener of Node's JSStreamSocket, which is what hands the EOF to the
+ *   TLS handle (`emitEOF` → TLSWrap::OnStreamRead(UV_EOF)).
+ * - Every inner 'data' is decrypted synchronously, whole: TLSWrap::
+ *   OnStreamRead → Cycle → ClearOut calls SSL_read until OpenSSL has no
+ *   complete record left, and on close_notify (SSL_ERROR_ZERO_RETURN) pushes
+ *   null onto the TLS readable side there and then. A paused TLS socket does
+ *   not hold this back (ClearOut does not look at it); backpressure only
+ *   stops further inner 'data', and with it the inner 'end'.
+ * - `_readableState.ended` is set by that push itself, not by the 'end'
+ *   event, which waits for the reader and would be racy.
+ *
+ * So when the inner 'end' fires, the TLS side has ended iff close_notify came
+ * before it; otherwise the transport ended first: truncation.
  */
 function watchTruncation(duplex: Duplex, socket: () => TLSSocket | undefined): { truncated: boolean } {
   const state = { truncated: false };
-  duplex.on('end', () => {
+  duplex.prependListener('end', () => {
     const s = socket() as unknown as { _readableState?: { ended?: boolean } } | undefined;
     if (s?._readableState?.ended !== true) state.truncated = true;
   });
   return state;
 }
 
-/** Runs the handshake on a TLS socket over `inner` and builds the flow. */
+/** Runs the handshake on a TLS socket over `transport` and builds the flow. */
 function handshake(
-  inner: Flow,
+  transport: HandshakeTransport,
   state: { truncated: boolean },
   socket: TLSSocket,
   readyEvent: 'secureConnect' | 'secure',
@@ -239,12 +273,12 @@ function handshake(
       signal?.removeEventListener('abort', onAbort);
       resolve(result);
     };
-    const fail = (error: ConnectError) => {
+    const fail = (error: ConnectError, alert = false) => {
       finish(err(error));
       socket.destroy();
-      inner.abort(error);
+      endFailedHandshake(transport.inner, error, alert);
     };
-    const onError = (e: unknown) => fail(handshakeError(e, peer));
+    const onError = (e: unknown) => fail(handshakeError(e, peer), mayHaveSentAlert(e));
     const onClose = () =>
       fail({ type: 'handshake', message: `TLS handshake with ${peer} failed: the connection closed first` });
     const onAbort = () =>
@@ -265,7 +299,8 @@ function handshake(
         return;
       }
       // fromNodeDuplex installs its own error listener before ours goes.
-      const flow = new TlsFlow(socket, inner, state, peer, verifies);
+      transport.release();
+      const flow = new TlsFlow(socket, transport.inner, state, peer, verifies);
       finish(ok(flow));
     });
   });
@@ -289,7 +324,8 @@ export async function wrapClient(
   const planned = planClient(options);
   if (!planned.ok) return err(planned.error);
   const plan = planned.plan;
-  const duplex = toNodeDuplex(flow);
+  const transport = new HandshakeTransport(flow);
+  const duplex = toNodeDuplex(transport);
   const peer = describe(flow, plan.checkName);
   let tlsSocket: TLSSocket | undefined;
   const state = watchTruncation(duplex, () => tlsSocket);
@@ -307,7 +343,7 @@ export async function wrapClient(
   tlsSocket = socket;
   socket.allowHalfOpen = true;
   const result = handshake(
-    flow,
+    transport,
     state,
     socket,
     'secureConnect',
@@ -354,7 +390,8 @@ export function serverHandshake(
   plan: ServerPlan,
   signal: AbortSignal | undefined,
 ): Promise<Result<TlsFlow, ConnectError>> {
-  const duplex = toNodeDuplex(flow);
+  const transport = new HandshakeTransport(flow);
+  const duplex = toNodeDuplex(transport);
   const peer = describe(flow, undefined);
   let tlsSocket: TLSSocket | undefined;
   const state = watchTruncation(duplex, () => tlsSocket);
@@ -368,7 +405,7 @@ export function serverHandshake(
   tlsSocket = socket;
   socket.allowHalfOpen = true;
   return handshake(
-    flow,
+    transport,
     state,
     socket,
     'secure',

@@ -128,8 +128,49 @@ describe('ALPN mismatch', () => {
       expect(s.error.type).toBe('handshake');
       expect(s.error.message).toMatch(/ALPN/);
     }
-    if (!c.ok) {
-      expect(c.error.type).toBe('handshake');
-    }
+    // The server's alert gets out before its transport ends, so the client
+    // learns why instead of seeing a bare reset.
+    expect(c.ok ? 'ok' : c.error).toMatchObject({
+      type: 'handshake',
+      code: 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL',
+      message: expect.stringMatching(/no ALPN protocol in common/),
+    });
+    expect([a.state, b.state]).toEqual(['closed', 'closed']);
+  });
+
+  it('a peer that never closes its side: the failed end aborts its transport after a bounded wait', async () => {
+    const [a, b] = pair();
+    // The client's failure handling cannot end its memory end: the server's
+    // graceful close never completes, and only its bound ends the transport.
+    const deaf: Flow = {
+      read: (o) => a.read(o),
+      write: (buf) => a.write(buf),
+      writev: (bufs) => a.writev(bufs),
+      close: () => new Promise<void>(() => {}),
+      abort: () => {},
+    };
+    let aborted!: () => void;
+    const serverAborted = new Promise<void>((resolve) => {
+      aborted = resolve;
+    });
+    const watched: Flow = {
+      read: (o) => b.read(o),
+      write: (buf) => b.write(buf),
+      writev: (bufs) => b.writev(bufs),
+      close: (o) => b.close(o),
+      abort: (reason) => {
+        aborted();
+        b.abort(reason);
+      },
+    };
+    const [c, s] = await Promise.all([
+      wrapClient(deaf, { ca: m.root.cert, servername: 'localhost', alpnProtocols: ['x-one'] }),
+      wrapServer(watched, { cert: m.good.chain, key: m.good.key, alpnProtocols: ['x-two'] }),
+    ]);
+    expect(s.ok ? 'ok' : s.error.type).toBe('handshake');
+    expect(c.ok ? 'ok' : c.error).toMatchObject({ code: 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL' });
+    await serverAborted;
+    expect(b.state).toBe('aborted');
+    a.abort();
   });
 });

@@ -1,0 +1,68 @@
+import type { CloseOptions, Flow, ReadOptions, ReadResult, WriteResult } from '@flowkit/flow-types';
+
+/** How long a failed handshake's alert gets to leave before the transport is aborted, in ms. */
+export const ALERT_FLUSH_MS = 1_000;
+
+/**
+ * The transport as Node's TLS socket sees it while the handshake runs. When
+ * a handshake fails, Node writes the alert and destroys the TLS socket in the
+ * same call, and the Duplex under it aborts its flow at once, dropping the
+ * alert it was still carrying (a memory flow discards queued data on abort).
+ * So until the handshake has succeeded, `abort` from that side is ignored and
+ * the handshake decides how the transport ends ({@link endFailedHandshake});
+ * after {@link HandshakeTransport.release} everything passes through.
+ */
+export class HandshakeTransport implements Flow {
+  #held = true;
+
+  constructor(readonly inner: Flow) {}
+
+  /** The handshake succeeded: from now on `abort` reaches the inner flow. */
+  release(): void {
+    this.#held = false;
+  }
+
+  read(options?: ReadOptions): Promise<ReadResult> {
+    return this.inner.read(options);
+  }
+
+  write(buffer: Uint8Array): Promise<WriteResult> {
+    return this.inner.write(buffer);
+  }
+
+  writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    return this.inner.writev(buffers);
+  }
+
+  close(options?: CloseOptions): Promise<void> {
+    return this.inner.close(options);
+  }
+
+  abort(reason?: unknown): void {
+    if (!this.#held) this.inner.abort(reason);
+  }
+}
+
+/** OpenSSL failed the handshake itself, so it may have queued an alert saying why. */
+export function mayHaveSentAlert(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_SSL_');
+}
+
+/**
+ * Ends the transport of a failed handshake. With `alert`, closes it
+ * gracefully so the alert leaves before end-of-stream and the peer learns why
+ * (`no ALPN protocol in common` rather than a bare reset), and aborts it if
+ * that has not finished within {@link ALERT_FLUSH_MS} (a peer that never
+ * closes its side). Otherwise aborts it at once.
+ */
+export function endFailedHandshake(inner: Flow, reason: unknown, alert: boolean): void {
+  if (!alert) {
+    inner.abort(reason);
+    return;
+  }
+  const timer = setTimeout(() => inner.abort(reason), ALERT_FLUSH_MS);
+  // Never keep a process alive just to be polite to a silent peer.
+  timer.unref();
+  void inner.close().then(() => clearTimeout(timer));
+}
