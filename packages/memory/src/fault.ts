@@ -40,8 +40,9 @@ export interface FaultOptions {
    * Reset the connection once this many bytes, counted over BOTH
    * directions, have been read. The read that reaches the count is cut
    * short to deliver exactly that many bytes; afterwards both ends read
-   * `{ type: 'reset' }` and their writes return `closed`. `0` resets the
-   * connection as soon as it is made. A non-negative integer.
+   * `{ type: 'reset' }` and their writes return `closed`, even an end that
+   * had already closed or read `EOF`. `0` resets the connection as soon as
+   * it is made. A non-negative integer.
    */
   readonly resetAfter?: number;
   /**

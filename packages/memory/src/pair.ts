@@ -21,10 +21,12 @@ import { type ConnectionOptions, type ConnectionPlan, checkConnectionOptions } f
  * - `read-done`: the remote closed; reads return what is queued, then `EOF`
  *   forever; writes still work until this end closes.
  * - `closed`: both ends closed cleanly and every `close()` has resolved.
- *   Reads return what is still queued, then `EOF`.
+ *   Reads return what is still queued, then `EOF`, until a `resetAfter`
+ *   fault fires.
  * - `aborted`: this end called `abort()`. Reads return `aborted`, writes `closed`.
  * - `reset`: the remote called `abort()`, or a `resetAfter` fault fired.
- *   Queued data was dropped; reads return `reset`, writes `closed`.
+ *   Queued data was dropped; reads return `reset`, writes `closed`. The
+ *   fault resets an end in any state but `aborted`, even `closed`.
  */
 export type MemoryFlowState = 'open' | 'write-closed' | 'read-done' | 'closed' | 'aborted' | 'reset';
 
@@ -232,8 +234,15 @@ export class MemoryFlow implements Flow {
     }
   }
 
+  /**
+   * Resets this end: the remote aborted, or the `resetAfter` budget is spent.
+   * A cleanly `closed` end is reset too: only the fault reaches one (a remote
+   * that aborts after both ends closed leaves this end alone), and it may
+   * still hold unread data that the spent budget forbids it to read, so
+   * leaving it `closed` would leave that read waiting forever.
+   */
   #reset(message: string, cause: unknown): void {
-    if (this.#fate !== 'live') return;
+    if (this.#fate === 'aborted' || this.#fate === 'reset') return;
     this.#fate = 'reset';
     const error = resetError(message, cause);
     this.#readError = { ok: false, error };

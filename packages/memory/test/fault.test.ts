@@ -197,6 +197,56 @@ describe('faults: resetAfter', () => {
     await closing;
   });
 
+  // Regression: once both directions had ended, the ends were `closed` and
+  // ignored the fault's reset, so the read after the spent budget waited
+  // forever. Microtask-bounded: a hang fails the test instead of stalling it.
+  it('fires even after both ends closed: the read after the spent budget resolves reset', async () => {
+    const [a, b] = pair({ faults: { resetAfter: 6, rechunk: { maxChunk: 3 } } });
+    await a.write(pattern(1));
+    const aClosing = a.close();
+    await b.write(pattern(10));
+    const bClosing = b.close();
+    await Promise.all([aClosing, bClosing]);
+    expect([a.state, b.state]).toEqual(['closed', 'closed']);
+    const first = await b.read();
+    expect(first.ok && first.value !== EOF && first.value.length).toBe(1);
+    expect(await b.read()).toEqual({ ok: true, value: EOF });
+    let got = 0;
+    let end: unknown = 'pending';
+    for (let i = 0; i < 10 && end === 'pending'; i++) {
+      const r = track(a.read());
+      await settle();
+      if (!r.done) break;
+      const v = r.value!;
+      if (!v.ok) end = v.error.type;
+      else if (v.value === EOF) end = 'EOF';
+      else got += v.value.length;
+    }
+    expect({ got, end }).toEqual({ got: 5, end: 'reset' });
+    expect(await b.read()).toMatchObject({ ok: false, error: { type: 'reset' } });
+    expect(await a.write(pattern(1))).toMatchObject({ ok: false, error: { type: 'closed' } });
+    expect([a.state, b.state]).toEqual(['reset', 'reset']);
+    expect(a.queuedBytes + b.queuedBytes).toBe(0);
+  }, 5_000);
+
+  it('fires after EOF on the reading end too, and settles every read waiting then', async () => {
+    const [a, b] = pair({ faults: { resetAfter: 4, rechunk: { maxChunk: 1 } } });
+    await b.write(pattern(8));
+    await Promise.all([a.close(), b.close()]);
+    expect(await b.read()).toEqual({ ok: true, value: EOF });
+    const reads = [track(a.read()), track(a.read()), track(a.read()), track(a.read()), track(a.read())];
+    await settle();
+    expect(reads.map((r) => r.done)).toEqual([true, true, true, true, true]);
+    expect(reads.map((r) => (r.value?.ok ? 'data' : r.value?.error.type))).toEqual([
+      'data',
+      'data',
+      'data',
+      'data',
+      'reset',
+    ]);
+    expect(await b.read()).toMatchObject({ ok: false, error: { type: 'reset' } });
+  }, 5_000);
+
   it('resetAfter 0 resets the connection at once', async () => {
     const [a, b] = pair({ faults: { resetAfter: 0 } });
     expect(await a.read()).toMatchObject({ ok: false, error: { type: 'reset' } });
