@@ -80,7 +80,10 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
     const controller = new AbortController();
     this.#handshakes.add(controller);
     const timer = setTimeout(
-      () => controller.abort(new Error(`TLS handshake took longer than ${this.#timeoutMs} ms`)),
+      () =>
+        controller.abort(
+          new DOMException(`TLS handshake took longer than ${this.#timeoutMs} ms`, 'TimeoutError'),
+        ),
       this.#timeoutMs,
     );
     void serverHandshake(flow, this.#plan, controller.signal).then((result) => {

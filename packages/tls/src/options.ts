@@ -53,7 +53,10 @@ export interface TlsClientOptions extends TlsCommonOptions {
    * `rejectUnauthorized` and `checkServerIdentity` are refused. Default `false`.
    */
   readonly dangerouslyDisableVerification?: boolean;
-  /** Cancels the handshake; the result is `{ type: 'aborted' }` and the inner flow is aborted. */
+  /**
+   * Cancels the handshake; the result is `{ type: 'aborted' }` (`timeout` when the
+   * reason is a `TimeoutError`, as from `AbortSignal.timeout()`) and the inner flow is aborted.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -70,7 +73,10 @@ export interface TlsServerOptions extends TlsCommonOptions {
    * listener; `wrapServer` shares one per options object. Default `true`.
    */
   readonly sessionTickets?: boolean;
-  /** Cancels the handshake; the result is `{ type: 'aborted' }` and the inner flow is aborted. */
+  /**
+   * Cancels the handshake; the result is `{ type: 'aborted' }` (`timeout` when the
+   * reason is a `TimeoutError`, as from `AbortSignal.timeout()`) and the inner flow is aborted.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -287,7 +293,11 @@ export function planClient(
   const fail = (error: InvalidOptionError) => ({ ok: false as const, error });
   const common = checkCommon(options);
   if (common !== undefined) return fail(common);
-  const verifyOff = options.dangerouslyDisableVerification as unknown;
+  // Only an own property counts: verification must never be switched off by
+  // an inherited (say, prototype-polluted) flag the caller did not write.
+  const verifyOff = Object.hasOwn(options, 'dangerouslyDisableVerification')
+    ? (options.dangerouslyDisableVerification as unknown)
+    : undefined;
   if (verifyOff !== undefined && typeof verifyOff !== 'boolean') {
     return fail(invalid('dangerouslyDisableVerification', 'must be true or false'));
   }

@@ -281,8 +281,14 @@ function handshake(
     const onError = (e: unknown) => fail(handshakeError(e, peer), mayHaveSentAlert(e));
     const onClose = () =>
       fail({ type: 'handshake', message: `TLS handshake with ${peer} failed: the connection closed first` });
+    // A TimeoutError reason (AbortSignal.timeout(), the listener's
+    // handshakeTimeout) is a timeout, not a caller's cancellation.
     const onAbort = () =>
-      fail({ type: 'aborted', message: `TLS handshake with ${peer} was aborted`, cause: signal?.reason });
+      fail(
+        (signal?.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
+          ? { type: 'timeout', message: `TLS handshake with ${peer} timed out`, cause: signal?.reason }
+          : { type: 'aborted', message: `TLS handshake with ${peer} was aborted`, cause: signal?.reason },
+      );
     socket.on('error', onError);
     socket.on('close', onClose);
     if (signal !== undefined) {

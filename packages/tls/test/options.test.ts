@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { pair } from '@flowkit/memory';
+import { connect as tcpConnect } from '@flowkit/tcp';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { connect, listen, type TlsClientOptions, wrapClient, wrapServer } from '../src/index.js';
@@ -145,6 +146,64 @@ describe('verification cannot be switched off by accident', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('an inherited dangerouslyDisableVerification (a polluted prototype) is ignored', async () => {
+    const [a, b] = pair();
+    const options = Object.create({ dangerouslyDisableVerification: true }) as TlsClientOptions;
+    Object.assign(options, { servername: 'localhost' }); // no ca: only the flag could let it through
+    const [client, server] = await Promise.all([
+      wrapClient(a, options),
+      wrapServer(b, { cert: m.selfSigned.cert, key: m.selfSigned.key }),
+    ]);
+    if (client.ok) client.value.abort();
+    if (server.ok) server.value.abort();
+    a.abort();
+    b.abort();
+    expect(client.ok ? 'ok' : client.error.type).toBe('certificate');
+  });
+});
+
+describe('handshake deadlines', () => {
+  it("a listener's handshakeTimeout is reported as timeout, and the listener keeps serving", async () => {
+    const errors: string[] = [];
+    const bound = await listen({
+      host: '127.0.0.1',
+      port: 0,
+      cert: m.good.chain,
+      key: m.good.key,
+      handshakeTimeout: 150,
+      onHandshakeError: (e) => errors.push(e.type),
+    });
+    if (!bound.ok) throw new Error(bound.error.message);
+    const listener = bound.value;
+    onTestFinished(() => listener.close());
+    // A TCP client that never starts a handshake.
+    const silent = await tcpConnect({ host: '127.0.0.1', port: listener.address.port });
+    if (!silent.ok) throw new Error(silent.error.message);
+    const r = await silent.value.read();
+    expect(r.ok ? r.value : r.error.type).not.toBe('ok');
+    silent.value.abort();
+    for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    expect(errors).toEqual(['timeout']);
+    const good = await connect({
+      host: '127.0.0.1',
+      port: listener.address.port,
+      ca: m.root.cert,
+      servername: 'localhost',
+    });
+    expect(good.ok).toBe(true);
+    if (good.ok) good.value.abort();
+  });
+
+  it('a client handshake bounded by AbortSignal.timeout() is a timeout, not an abort', async () => {
+    const [a] = pair(); // nobody answers on the other end
+    const r = await wrapClient(a, {
+      ca: m.root.cert,
+      servername: 'localhost',
+      signal: AbortSignal.timeout(100),
+    });
+    expect(r.ok ? 'ok' : r.error.type).toBe('timeout');
   });
 });
 
