@@ -4,10 +4,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import { type Args, parseArgs, usage } from './args.js';
-import { buildCases, type CaseSpec, type TransportEnv } from './cases.js';
+import { buildCases, type CaseSpec, type Contender, type RunPlan, type TransportEnv } from './cases.js';
 import { makeCertificate } from './certs.js';
 import { Envs, TRANSPORTS } from './envs.js';
 import { planIdle } from './idle.js';
+import { type IsolatedCase, isolateCase } from './isolated.js';
 import { type CaseResult, type Collected, plausible, result, table } from './report.js';
 import { collect, describe, gcAvailable, progress, progressDone } from './util.js';
 
@@ -21,8 +22,10 @@ try {
 
 const envs = new Envs();
 let interrupted = false;
+let running: IsolatedCase | undefined;
 process.once('SIGINT', () => {
   interrupted = true;
+  running?.kill();
   process.stderr.write('\ninterrupted: cleaning up\n');
   void envs.dispose().finally(() => process.exit(130));
 });
@@ -38,14 +41,15 @@ if (idle.note) notes.push(idle.note);
 if (!gcAvailable()) {
   notes.push('global.gc is missing (run with node --expose-gc): memory figures include uncollected garbage');
 }
-const all = buildCases(transports, {
+const plan: RunPlan = {
   ms: args.durationMs,
   rounds: args.rounds,
   memoryRounds: args.memoryRounds,
   slowMs: args.slowMs,
   idleFlows: idle.count,
   ...(idle.note ? { idleNote: idle.note } : {}),
-});
+};
+const all = buildCases(transports, plan);
 const only = args.only;
 const cases: CaseSpec[] = only === undefined ? all : all.filter((c) => c.name.includes(only));
 
@@ -60,17 +64,34 @@ for (const [index, spec] of cases.entries()) {
       ...(c.unavailable !== undefined ? { unavailable: c.unavailable } : {}),
     });
   }
+  // Every contender runs in a process of its own for the whole case (the
+  // slow reader already starts one per sample), so no run can deoptimise or
+  // warm up code for another; see isolated.ts.
+  let contenders: readonly Contender[] = spec.contenders;
+  if (spec.workload !== 'slow-reader') {
+    progress(`[${index + 1}/${cases.length}] ${spec.name} · starting one process per contender`);
+    const limit = spec.workload === 'idle-flows' ? 180_000 : args.durationMs + 60_000;
+    running = await isolateCase(spec.transport, spec.name, spec.contenders, plan, limit);
+    contenders = running.contenders;
+  }
   // Rounds interleave the contenders (A B C, A B C, …), so drift in the
   // machine's load hits every contender alike.
   for (let round = 1; round <= spec.rounds && !interrupted; round++) {
-    for (const contender of spec.contenders) {
-      if (interrupted || contender.run === undefined) continue;
+    for (const contender of contenders) {
+      if (interrupted) continue;
       const got = collected.get(contender.name)!;
+      if (contender.run === undefined) {
+        // Available here but its worker could not set up: a failed sample, not "not available".
+        if (contender.unavailable !== undefined && got.unavailable === undefined) {
+          got.errors.push(contender.unavailable);
+        }
+        continue;
+      }
       const elapsed = ((performance.now() - started) / 1000).toFixed(0);
       progress(
         `[${index + 1}/${cases.length}] ${spec.name} · ${contender.name} · round ${round}/${spec.rounds} (${elapsed} s)`,
       );
-      collect();
+      if (contenders === spec.contenders) collect();
       try {
         got.samples.push(await contender.run());
       } catch (error) {
@@ -78,6 +99,8 @@ for (const [index, spec] of cases.entries()) {
       }
     }
   }
+  await running?.stop();
+  running = undefined;
   results.push(result(spec, collected));
 }
 progressDone();
