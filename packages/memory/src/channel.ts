@@ -26,10 +26,14 @@ export interface Link {
 
 /** Chunks smaller than this may be merged into one read. */
 const SMALL_CHUNK = 1024;
-/** A waiting reader is served at the latest once this many bytes are queued. */
-const MERGE_LIMIT = 64 * 1024;
 /** Size of a buffer that collects small writes; one read returns at most one. */
 const STAGE_SIZE = 16 * 1024;
+/**
+ * Microtask hops a waiting read gives a writer that keeps adding small data
+ * before it stops checking every microtask and waits for a full stage or the
+ * next macrotask instead.
+ */
+const HOP_LIMIT = 4;
 
 const OK_WRITE: Promise<WriteResult> = Promise.resolve(ok());
 const EOF_READ: ReadResult = Object.freeze({ ok: true, value: EOF });
@@ -37,6 +41,13 @@ const EOF_PROMISE: Promise<ReadResult> = Promise.resolve(EOF_READ);
 // `then` on a settled promise queues a bare microtask; Node's `queueMicrotask`
 // wraps each callback in an AsyncResource, several times dearer per call.
 const TICK: Promise<void> = Promise.resolve();
+// Taken at load, so a test's fake timers cannot hold a waiting read back.
+const later: (callback: () => void) => void = (() => {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  return typeof immediate === 'function'
+    ? (callback) => void immediate(callback)
+    : (callback) => void setTimeout(callback, 0);
+})();
 
 type Resolve = (result: ReadResult) => void;
 
@@ -109,12 +120,18 @@ export class Channel {
   #admitAt = 0;
   #hopScheduled = false;
   #hopMark = 0;
+  #hops = 0;
+  /** A macrotask will serve waiting readers: the writer was still adding data after {@link HOP_LIMIT} hops. */
+  #idleScheduled = false;
+  /** A waiting reader is served as soon as this many bytes are queued. */
+  readonly #serveAt: number;
   /** The queue's tail while it collects small writes; its first `#stageLength` bytes are data. */
   #stage: Uint8Array | undefined;
   #stageLength = 0;
 
   constructor(capacity: number, faults?: DirectionFaults, link?: Link) {
     this.#capacity = capacity;
+    this.#serveAt = Math.min(capacity, STAGE_SIZE);
     this.#faults = faults;
     this.#link = link;
     this.#stallBudget = faults === undefined ? Number.POSITIVE_INFINITY : faults.plan.stallAfter;
@@ -211,7 +228,10 @@ export class Channel {
         for (const c of chunks) if (c.length > 0) this.#append(c);
       }
       this.queuedBytes += bytes;
-      if (this.#readers.length > 0) this.#scheduleHop();
+      if (this.#readers.length > 0) {
+        if (this.queuedBytes >= this.#serveAt) this.#flush();
+        else this.#scheduleHop();
+      }
       return;
     }
     this.queuedBytes += bytes;
@@ -236,30 +256,39 @@ export class Channel {
    * A waiting reader is served one microtask after small data arrives, and
    * again later while the writer keeps adding within the same run of
    * microtasks: a writer that awaits each 16-byte write then fills one
-   * merged read instead of paying a promise round trip per write. The wait
-   * is bounded: it ends as soon as the writer pauses, or at the capacity
-   * (or 64 KiB).
+   * merged read instead of paying a promise round trip per write. After
+   * {@link HOP_LIMIT} hops that all saw more data the writer is streaming,
+   * and a hop per write would cost as much as the write itself: the reader
+   * is then served once a full stage is queued (from `#admit`) or at the
+   * next macrotask, which only runs once the writer pauses.
    */
   #scheduleHop(): void {
-    if (this.#hopScheduled) return;
+    if (this.#hopScheduled || this.#idleScheduled) return;
     this.#hopScheduled = true;
     // The first hop always passes, so the writer gets one turn to add more.
     this.#hopMark = -1;
+    this.#hops = 0;
     TICK.then(this.#hop);
   }
 
   readonly #hop = (): void => {
-    if (
-      this.state !== 'reset' &&
-      this.accepted !== this.#hopMark &&
-      this.queuedBytes < this.#capacity &&
-      this.queuedBytes < MERGE_LIMIT
-    ) {
+    if (this.state !== 'reset' && this.accepted !== this.#hopMark && this.queuedBytes < this.#serveAt) {
       this.#hopMark = this.accepted;
-      TICK.then(this.#hop);
+      if (++this.#hops <= HOP_LIMIT) {
+        TICK.then(this.#hop);
+        return;
+      }
+      this.#hopScheduled = false;
+      this.#idleScheduled = true;
+      later(this.#idle);
       return;
     }
     this.#hopScheduled = false;
+    if (this.state !== 'reset') this.#flush();
+  };
+
+  readonly #idle = (): void => {
+    this.#idleScheduled = false;
     if (this.state !== 'reset') this.#flush();
   };
 

@@ -108,9 +108,9 @@ export class MemoryFlow implements Flow {
    * Resolves with the next data: the very buffer the remote wrote, or, when
    * several writes under 1 KiB queued up back to back, one fresh buffer of up
    * to 16 KiB holding them in order. A read waiting when small data arrives
-   * is served as soon as the writer pauses (a microtask or two) or 64 KiB
-   * are queued. With faults: exactly the pieces the faults made, never
-   * merged.
+   * is served as soon as the writer pauses (a microtask or two; after a long
+   * run of small writes, the next macrotask) or 16 KiB are queued. With
+   * faults: exactly the pieces the faults made, never merged.
    *
    * After the remote's close: queued data, then `EOF` forever. After
    * `abort()`: `{ type: 'aborted', cause: reason }`. After the remote's abort
