@@ -12,8 +12,9 @@ export interface Census {
 }
 
 /** Kinds of resource a flow can leak. Timers are counted too: a forgotten timeout is a leak. */
+// Node 20 reports a TCP socket as 'TCPSocketWrap' (a server as 'TCPServerWrap'); 'TCPWrap' never appears.
 const WATCHED = new Set([
-  'TCPWrap',
+  'TCPSocketWrap',
   'TCPServerWrap',
   'PipeWrap',
   'PipeServerWrap',

@@ -30,8 +30,10 @@ export interface SocketFlowHooks {
   readonly mapError?: (error: unknown) => FlowError;
   /**
    * Tears the duplex down for {@link SocketFlow.abort}. Default: a TCP RST
-   * (`resetAndDestroy()`) on a plain TCP `net.Socket`, `destroy()` on
-   * anything else (a unix socket, a `tls.TLSSocket`, a generic `Duplex`).
+   * (`resetAndDestroy()`) on a plain TCP `net.Socket` whose half-close is not
+   * still in flight, `destroy()` on anything else (a unix socket, a
+   * `tls.TLSSocket`, a generic `Duplex`, a TCP socket between `close()` and
+   * its FIN leaving, where libuv refuses the RST).
    * A TLS transport must tear down through one owner only: Node crashed when
    * both a TLS socket and the TCP socket under it were closed.
    */
@@ -81,7 +83,15 @@ const EOF_PROMISE: Promise<ReadResult> = Promise.resolve(EOF_RESULT);
 const OK_PROMISE: Promise<WriteResult> = Promise.resolve(ok());
 
 function defaultReset(duplex: Duplex): void {
-  if (duplex instanceof Socket && !(duplex as { encrypted?: boolean }).encrypted) {
+  // While a half-close is still in flight (end() called, 'finish' not yet
+  // emitted), libuv refuses the RST: uv_tcp_close_reset returns EINVAL when a
+  // shutdown request is pending, Node reports that as an 'error' and drops
+  // its reference to the handle without closing it, so the socket's fd
+  // stayed open for the life of the process. Then a plain destroy is the
+  // only way to free the handle (the peer sees the FIN already sent, or an
+  // RST if unread data was queued here).
+  const shutting = duplex.writableEnded && !duplex.writableFinished;
+  if (!shutting && duplex instanceof Socket && !(duplex as { encrypted?: boolean }).encrypted) {
     try {
       // Only a TCP handle can send RST; a unix socket's handle throws
       // ERR_INVALID_HANDLE_TYPE, and then a plain destroy is all there is.
