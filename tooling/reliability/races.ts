@@ -211,8 +211,8 @@ async function makePair(
  * Runs `ops` on the two ends of a fresh pair with seeded delays between
  * them, `abort()` among them, then aborts both ends and checks that every
  * operation resolved (never rejected or threw) with a value the contract
- * allows, and that an aborted end answers later reads with `aborted` and
- * writes with `closed`.
+ * allows, and that an aborted end answers later reads with an error (in
+ * every state, even after a clean close) and writes with `closed`.
  */
 export async function abortRace(
   transport: RaceTransport,
@@ -248,6 +248,12 @@ export async function abortRace(
     if (r.ok) return undefined;
     return READ_ERRORS.has(r.error.type) ? undefined : `untyped read error ${r.error.type}`;
   };
+  // A read started after this end's abort(): an error in every state, never data or EOF.
+  const readAfterAbortCheck = (v: unknown) => {
+    const r = v as Result<unknown, { type: string }>;
+    if (r.ok) return `read after abort returned ${r.value === EOF ? 'EOF' : 'data'}`;
+    return readCheck(v);
+  };
   const writeCheck = (v: unknown) => {
     const r = v as Result<unknown, { type: string }>;
     if (r.ok) return undefined;
@@ -258,11 +264,11 @@ export async function abortRace(
     const what = `end ${side} ${op}`;
     switch (op) {
       case 'read':
-        guard(what, () => f.read(), readCheck);
+        guard(what, () => f.read(), aborted[side] ? readAfterAbortCheck : readCheck);
         break;
       case 'read-signal': {
         const c = new AbortController();
-        guard(what, () => f.read({ signal: c.signal }), readCheck);
+        guard(what, () => f.read({ signal: c.signal }), aborted[side] ? readAfterAbortCheck : readCheck);
         setTimeout(() => c.abort(), next() % 3);
         break;
       }
@@ -305,9 +311,9 @@ export async function abortRace(
   for (const side of [0, 1] as const) {
     if (!aborted[side]) continue;
     const r = await ends[side].read();
-    // EOF is allowed: an end that had already closed cleanly keeps that state
-    // (socket flows ignore abort then); data after abort is not.
-    if (r.ok && r.value !== EOF) violations.push(`end ${side} read after abort returned data`);
+    // Abort wins in every state (the lead's ruling on the SPEC): even after a
+    // clean close, a read after abort is an error at once, never data or EOF.
+    if (r.ok) violations.push(`end ${side} read after abort returned ${r.value === EOF ? 'EOF' : 'data'}`);
     const w = await ends[side].write(new Uint8Array(1));
     if (w.ok || w.error.type !== 'closed') violations.push(`end ${side} write after abort was not closed`);
   }

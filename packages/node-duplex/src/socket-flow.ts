@@ -265,10 +265,12 @@ export class SocketFlow<A = undefined> implements Flow {
    * - After the remote closed: queued data, then `EOF` on this and every
    *   later read.
    * - After a failure (reset…): queued data, then the error, every time.
-   * - After {@link SocketFlow.abort}: `{ type: 'aborted' }` at once, queued
-   *   data is dropped.
+   * - After {@link SocketFlow.abort}, in any state: `{ type: 'aborted' }`
+   *   (or the earlier failure's error) at once; queued data is dropped, and
+   *   abort wins even after a clean close.
    * - After {@link SocketFlow.close}: still works; data that arrived before
-   *   the close stays readable even once `close` has resolved.
+   *   the close stays readable even once `close` has resolved (until an
+   *   `abort()`).
    * - `options.signal` fired (or already aborted): `{ type: 'aborted' }`;
    *   nothing is lost and the flow stays usable.
    */
@@ -472,29 +474,29 @@ export class SocketFlow<A = undefined> implements Flow {
   }
 
   /**
-   * Tears the flow down at once: a TCP RST on TCP sockets (see
+   * Tears the flow down at once, in any state: a TCP RST on TCP sockets (see
    * {@link SocketFlowHooks.reset}), queued reads and unsent writes are
-   * dropped. Pending and later reads resolve `{ type: 'aborted' }`, pending
-   * and later writes `{ type: 'closed' }`, a pending `close` resolves.
-   * No effect once the flow is closed or failed; safe to call repeatedly.
+   * dropped. Pending and later reads resolve with an error at once,
+   * `{ type: 'aborted' }`, or the earlier failure's error if the flow had
+   * already failed; never with data or `EOF`, not even after a clean close.
+   * Pending and later writes resolve `{ type: 'closed' }`, a pending
+   * `close` resolves. Safe to call repeatedly.
    */
   abort(reason?: unknown): void {
     if (this.#state === 'aborted') return;
-    if (this.#state === 'closed') {
-      // Already finished cleanly or by failure: reads keep their outcome;
-      // only make sure the handle goes.
-      if (!this.#duplex.destroyed) this.#duplex.destroy();
-      this.#finish();
-      return;
-    }
     this.#state = 'aborted';
-    const error = abortedRead(reason, `flow to ${this.label} was aborted`);
+    const error =
+      this.#readState === 'failed'
+        ? this.#readError!
+        : abortedRead(reason, `flow to ${this.label} was aborted`);
     this.#queue = undefined;
     this.#queuedBytes = 0;
     this.#readState = 'failed';
     this.#readError = error;
+    if (this.#writeState !== 'failed' || this.#writeError === undefined) {
+      this.#writeError = closedError(`flow to ${this.label} was aborted`, reason);
+    }
     this.#writeState = 'failed';
-    this.#writeError = closedError(`flow to ${this.label} was aborted`, reason);
     this.#settleReaders(err(error));
     this.#settleWriters(err(this.#writeError));
     if (!this.#duplex.destroyed) (this.#hooks?.reset ?? defaultReset)(this.#duplex);

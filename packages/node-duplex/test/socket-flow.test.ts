@@ -247,6 +247,42 @@ describe('over loopback TCP', () => {
     await b.close();
   });
 
+  it('abort wins after a clean close: unread data is dropped, every later read is aborted', async () => {
+    const { a, b, listener } = await tcpPair();
+    await listener.close();
+    await a.write(bytes('unread'));
+    // Both ends close; b never reads, so 'unread' sits in its queue, then EOF.
+    await Promise.all([a.close(), b.close()]);
+    expect(b.state).toBe('closed');
+    b.abort(new Error('done with it'));
+    expect(b.state).toBe('aborted');
+    for (let i = 0; i < 2; i++) {
+      const r = await b.read();
+      expect(!r.ok && r.error.type).toBe('aborted');
+    }
+    const w = await b.write(bytes('x'));
+    expect(!w.ok && w.error.type).toBe('closed');
+    await b.close();
+    // The end that had read nothing but its EOF is aborted alike.
+    a.abort();
+    const ra = await a.read();
+    expect(!ra.ok && ra.error.type).toBe('aborted');
+  });
+
+  it('abort after a failure keeps the failure: reads return the reset, not data', async () => {
+    const { a, b, listener } = await tcpPair();
+    await listener.close();
+    a.abort();
+    const first = await b.read();
+    expect(!first.ok && first.error.type).toBe('reset');
+    b.abort();
+    const again = await b.read();
+    expect(!again.ok && again.error.type).toBe('reset');
+    const w = await b.write(bytes('x'));
+    expect(!w.ok && w.error.type).toBe('closed');
+    await b.close();
+  });
+
   it('backpressure: a writer that is not read waits, and the reader pauses at its high-water mark', async () => {
     const { a, b, listener } = await tcpPair(16 * 1024);
     await listener.close();

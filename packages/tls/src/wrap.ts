@@ -79,6 +79,9 @@ export class TlsFlow implements Flow {
   #session: Buffer | undefined;
   #closing: Promise<void> | undefined;
   #closed = false;
+  #aborted = false;
+  /** The first failure a read returned (not a read's own signal), kept through a later abort. */
+  #failure: FlowError | undefined;
 
   /** @internal Built by the wrappers after a successful handshake. */
   constructor(
@@ -123,10 +126,22 @@ export class TlsFlow implements Flow {
     return this.#peer;
   }
 
-  /** Decrypted bytes, then `EOF` after close_notify, or `truncated` when it never came. */
+  /**
+   * Decrypted bytes, then `EOF` after close_notify, or `truncated` when it
+   * never came. After {@link TlsFlow.abort}, in any state (even after a clean
+   * close): an error at once, `{ type: 'aborted' }` or the failure a read
+   * had already returned (`truncated`, an alert…); never data or `EOF`.
+   */
   read(options?: ReadOptions): Promise<ReadResult> {
     return this.#flow.read(options).then((result) => {
-      if (result.ok && result.value === EOF && this.#state.truncated) return err(this.#truncatedError());
+      if (result.ok && result.value === EOF && this.#state.truncated) {
+        this.#failure ??= this.#truncatedError();
+        return err(this.#failure);
+      }
+      if (!result.ok) {
+        if (this.#aborted && this.#failure !== undefined) return err(this.#failure);
+        if (!this.#aborted && result.error.type !== 'aborted') this.#failure ??= result.error;
+      }
       return result;
     });
   }
@@ -182,8 +197,13 @@ export class TlsFlow implements Flow {
     return this.#closing;
   }
 
-  /** Drops the TLS state and aborts the inner flow at once. Safe in any state. */
+  /**
+   * Drops the TLS state and aborts the inner flow at once. Safe in any state;
+   * abort wins even after a clean close: later reads are errors, unread data
+   * is dropped, writes are `closed`, `close` resolves.
+   */
   abort(reason?: unknown): void {
+    this.#aborted = true;
     // One owner per handle: the TLS socket sits on a toNodeDuplex stream, not
     // on the TCP socket, so aborting both layers closes each handle once.
     this.#flow.abort(reason);
