@@ -46,8 +46,45 @@ export async function attempt<T>(
   }
 }
 
+/**
+ * An object whose traps throw on every string key: reading, `in`, own
+ * descriptors, and listing keys. Symbol keys pass, so fast-check can still
+ * look for its own clone and print hooks on the generated value.
+ */
+function trapsThrow(target: object = {}): object {
+  const no = (): never => {
+    throw new Error('fuzz: hostile Proxy trap');
+  };
+  return new Proxy(target, {
+    get: (t, k, r) => (typeof k === 'symbol' ? Reflect.get(t, k, r) : no()),
+    has: (t, k) => (typeof k === 'symbol' ? Reflect.has(t, k) : no()),
+    getOwnPropertyDescriptor: (t, k) =>
+      typeof k === 'symbol' ? Reflect.getOwnPropertyDescriptor(t, k) : no(),
+    ownKeys: no,
+    getPrototypeOf: no,
+  });
+}
+
+/** Values that break naive formatting or inspection (`JSON.stringify`, `String()`, templates, `in`). */
+export const hostileValue = fc.oneof(
+  fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+  fc.constant(Symbol('fuzz')),
+  fc.constant(Object.create(null) as object),
+  fc.constant(
+    Object.defineProperty({}, 'aborted', {
+      get() {
+        throw new Error('fuzz: throwing getter');
+      },
+    }),
+  ),
+  fc.constant(null).map(() => trapsThrow()),
+  fc.constant(null).map(() => trapsThrow([])),
+  fc.constant(null).map(() => trapsThrow(new Uint8Array(4))),
+);
+
 /** Anything a caller might pass by mistake where a number or string belongs. */
 export const junk = fc.oneof(
+  hostileValue,
   fc.constant(undefined),
   fc.constant(null),
   fc.constant(Number.NaN),
@@ -136,4 +173,49 @@ export function pemArbitrary(pem: string, label: string): fc.Arbitrary<unknown> 
     fc.constant([pem]),
     junk,
   );
+}
+
+/** How an options object is handed over: as is, or in a shape that runs (and breaks) caller code. */
+export type OptionsShape =
+  | 'plain'
+  | 'null-prototype'
+  | 'throwing-getter'
+  | 'proxy-get-throws'
+  | 'proxy-all-throw';
+
+export const optionsShapeArbitrary = fc.tuple(
+  fc.constantFrom<OptionsShape>(
+    'plain',
+    'null-prototype',
+    'throwing-getter',
+    'proxy-get-throws',
+    'proxy-all-throw',
+  ),
+  fc.nat(),
+);
+
+/**
+ * Returns `options` reshaped: copied onto a `null` prototype, with one key
+ * (chosen by `pick`) turned into a getter that throws, inside a Proxy whose
+ * `get` throws for that key, or inside a Proxy whose every trap throws.
+ * Every shape must still give a typed error or a working result.
+ */
+export function reshape(options: object, [shape, pick]: readonly [OptionsShape, number]): object {
+  const keys = Object.keys(options);
+  const key = keys.length === 0 ? 'port' : keys[pick % keys.length]!;
+  const fail = (): never => {
+    throw new Error(`fuzz: reading ${key} throws`);
+  };
+  switch (shape) {
+    case 'plain':
+      return options;
+    case 'null-prototype':
+      return Object.assign(Object.create(null) as object, options);
+    case 'throwing-getter':
+      return Object.defineProperty({ ...options }, key, { get: fail, enumerable: true });
+    case 'proxy-get-throws':
+      return new Proxy({ ...options }, { get: (t, k, r) => (k === key ? fail() : Reflect.get(t, k, r)) });
+    case 'proxy-all-throw':
+      return trapsThrow({ ...options });
+  }
 }

@@ -18,8 +18,10 @@ import {
   backlogArbitrary,
   isLoopbackOrInvalid,
   junk,
+  optionsShapeArbitrary,
   pemArbitrary,
   portArbitrary,
+  reshape,
   safeHost,
 } from '../reliability/fuzz.js';
 import { makeCertificates, type TourCertificates } from '../tour/certs.js';
@@ -129,10 +131,11 @@ describe('fuzzed options give a typed error or a working flow: never a throw, a 
           },
           { requiredKeys: ['port'] },
         ),
-        async (o) => {
+        optionsShapeArbitrary,
+        async (o, shape) => {
           expect(isLoopbackOrInvalid(o.host) && isLoopbackOrInvalid(o.localAddress)).toBe(true);
           const a = await attempt(
-            () => tcp.connect(o as tcp.TcpConnectOptions),
+            () => tcp.connect(reshape(o, shape) as tcp.TcpConnectOptions),
             (f) => f.abort(),
           );
           expectTyped(a);
@@ -154,9 +157,10 @@ describe('fuzzed options give a typed error or a working flow: never a throw, a 
           },
           { requiredKeys: [] },
         ),
-        async (o) => {
+        optionsShapeArbitrary,
+        async (o, shape) => {
           const a = await attempt(
-            () => tcp.listen(o as tcp.TcpListenOptions),
+            () => tcp.listen(reshape(o, shape) as tcp.TcpListenOptions),
             (l) => l.close(),
           );
           expectTyped(a);
@@ -192,14 +196,15 @@ describe('fuzzed options give a typed error or a working flow: never a throw, a 
           },
           { requiredKeys: [] },
         ),
-        async (t, extra) => {
+        optionsShapeArbitrary,
+        async (t, extra, shape) => {
           const l = await attempt(
-            () => unix.listen({ ...t, ...extra } as unix.UnixListenOptions),
+            () => unix.listen(reshape({ ...t, ...extra }, shape) as unix.UnixListenOptions),
             (listener) => listener.close(),
           );
           expectTyped(l);
           const c = await attempt(
-            () => unix.connect({ ...t, ...extra } as unix.UnixConnectOptions),
+            () => unix.connect(reshape({ ...t, ...extra }, shape) as unix.UnixConnectOptions),
             (f) => f.abort(),
           );
           expectTyped(c);
@@ -231,8 +236,8 @@ describe('fuzzed options give a typed error or a working flow: never a throw, a 
       { requiredKeys: [] },
     );
     await fc.assert(
-      fc.asyncProperty(serverOptions, clientOptions, async (so, co) => {
-        const [ca, sa] = await wrapBoth(so, co);
+      fc.asyncProperty(serverOptions, clientOptions, optionsShapeArbitrary, async (so, co, shape) => {
+        const [ca, sa] = await wrapBoth(reshape(so, shape), reshape(co, shape));
         expectTyped(ca);
         expectTyped(sa);
       }),
@@ -246,6 +251,52 @@ describe('fuzzed options give a typed error or a working flow: never a throw, a 
     );
     expect([ca.kind, sa.kind]).toEqual(['ok', 'ok']);
     expect(flows).toBe(before + 1);
+  });
+
+  it('tls connect and listen: hostile option objects and values give a typed error, never a throw', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            handshakeTimeout: fc.oneof(fc.constant(1_000), junk),
+            alpnProtocols: fc.oneof(fc.constant(['h2']), junk),
+            requestCert: fc.oneof(fc.constant(false), junk),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.record(
+          { timeout: fc.oneof(fc.constant(500), junk), session: junk, servername: junk },
+          { requiredKeys: [] },
+        ),
+        optionsShapeArbitrary,
+        async (lo, co, shape) => {
+          const l = await attempt(
+            () =>
+              tls.listen(
+                reshape(
+                  { host: '127.0.0.1', port: 0, cert: certs.cert, key: certs.key, ...lo },
+                  shape,
+                ) as tls.TlsListenOptions,
+              ),
+            (listener) => listener.close(),
+          );
+          expectTyped(l);
+          // A dead port: a valid shape is refused; nothing is ever sent.
+          const c = await attempt(
+            () =>
+              tls.connect(
+                reshape(
+                  { host: '127.0.0.1', port: dead, ca: certs.ca, ...co },
+                  shape,
+                ) as tls.TlsConnectOptions,
+              ),
+            (f) => f.abort(),
+          );
+          expectTyped(c);
+        },
+      ),
+      { numRuns: 60, seed: 31 },
+    );
   });
 
   it("flowcat's address parser: any string gives an address or a typed error, and addresses round-trip", () => {

@@ -12,6 +12,8 @@ export {
   checkSignal,
   checkTimeout,
   invalidOption,
+  readOptions,
+  show,
 } from './options.js';
 export type { ServeHooks } from './server-listener.js';
 export { ServerListener, serve } from './server-listener.js';

@@ -7,13 +7,43 @@ import type { InvalidOptionError } from '@flowkit/flow-types';
  * callers chain them with `??` and report the first problem before any I/O.
  */
 
-function show(value: unknown): string {
+/** Describes a bad value for a message; safe for any value (symbols, BigInts, Proxies, null-prototype objects). */
+export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
     return String(value);
   }
   if (typeof value === 'function') return 'a function';
   return `a ${typeof value}`;
+}
+
+/**
+ * Copies the options a transport knows (`keys`) from the caller's object
+ * into a plain one, reading each property exactly once. Every later check
+ * and use reads the copy, so caller code (a getter, a `Proxy` trap) runs
+ * only here, and a getter that throws becomes an `invalid-option` error
+ * naming that option instead of an exception or a rejected promise. Works
+ * on `null`-prototype objects; `undefined` values are left out.
+ */
+export function readOptions<K extends string>(
+  value: unknown,
+  keys: readonly K[],
+):
+  | { readonly ok: true; readonly options: { [P in K]?: unknown } }
+  | { readonly ok: false; readonly error: InvalidOptionError } {
+  const problem = checkOptionsObject(value);
+  if (problem !== undefined) return { ok: false, error: problem };
+  const options: { [P in K]?: unknown } = {};
+  for (const key of keys) {
+    let v: unknown;
+    try {
+      v = (value as Record<string, unknown>)[key];
+    } catch (cause) {
+      return { ok: false, error: { ...invalidOption(key, 'could not be read: reading it threw'), cause } };
+    }
+    if (v !== undefined) options[key] = v;
+  }
+  return { ok: true, options };
 }
 
 /** Builds an `invalid-option` error. */
@@ -96,14 +126,19 @@ export function checkBoolean(value: unknown, option: string): InvalidOptionError
  */
 export function checkSignal(value: unknown, option = 'signal'): InvalidOptionError | undefined {
   if (value === undefined) return undefined;
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function' &&
-    typeof (value as AbortSignal).removeEventListener === 'function'
-  ) {
-    return undefined;
+  try {
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as AbortSignal).aborted === 'boolean' &&
+      typeof (value as AbortSignal).addEventListener === 'function' &&
+      typeof (value as AbortSignal).removeEventListener === 'function'
+    ) {
+      return undefined;
+    }
+  } catch (cause) {
+    // A Proxy or an object with throwing getters: not a signal.
+    return { ...invalidOption(option, 'must be an AbortSignal; reading it threw'), cause };
   }
   return invalidOption(option, `must be an AbortSignal, got ${show(value)}`);
 }

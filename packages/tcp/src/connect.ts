@@ -1,7 +1,7 @@
 import { type ConnectError, err, type Result } from '@flowkit/flow-types';
 import { dial, fromNodeDuplex } from '@flowkit/node-duplex';
 import { formatTcpAddress, socketAddresses, type TcpAddress, type TcpFlow } from './address.js';
-import { checkTcpConnectOptions, type TcpConnectOptions } from './options.js';
+import { readTcpConnectOptions, type TcpConnectOptions } from './options.js';
 
 /**
  * Dials a TCP address. Resolves with a connected {@link TcpFlow}, or a
@@ -13,9 +13,11 @@ import { checkTcpConnectOptions, type TcpConnectOptions } from './options.js';
  * The flow half-closes for real (`allowHalfOpen`), `abort()` sends an RST,
  * and `noDelay` defaults to `true`.
  */
-export function connect(options: TcpConnectOptions): Promise<Result<TcpFlow, ConnectError>> {
-  const invalid = checkTcpConnectOptions(options);
-  if (invalid !== undefined) return Promise.resolve(err(invalid));
+export function connect(given: TcpConnectOptions): Promise<Result<TcpFlow, ConnectError>> {
+  // Read once: caller code (getters, Proxies) never runs after the checks.
+  const read = readTcpConnectOptions(given);
+  if (!read.ok) return Promise.resolve(err(read.error));
+  const { options } = read;
   const host = options.host ?? 'localhost';
   const { port } = options;
   const label = formatTcpAddress(host, port);

@@ -4,4 +4,9 @@ export { connect } from './connect.js';
 export type { TcpListener } from './listen.js';
 export { listen } from './listen.js';
 export type { TcpConnectOptions, TcpListenOptions, TcpSocketOptions } from './options.js';
-export { checkTcpConnectOptions, checkTcpListenOptions } from './options.js';
+export {
+  checkTcpConnectOptions,
+  checkTcpListenOptions,
+  readTcpConnectOptions,
+  readTcpListenOptions,
+} from './options.js';

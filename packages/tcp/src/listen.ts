@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { err, type ListenError, type Result } from '@flowkit/flow-types';
 import { fromNodeDuplex, type ServerListener, serve } from '@flowkit/node-duplex';
 import { formatTcpAddress, socketAddresses, type TcpAddress, type TcpFlow } from './address.js';
-import { checkTcpListenOptions, type TcpListenOptions } from './options.js';
+import { readTcpListenOptions, type TcpListenOptions } from './options.js';
 
 /**
  * A TCP listener: a `Listener<TcpFlow, TcpAddress>` whose `address` is the
@@ -19,9 +19,11 @@ export type TcpListener = ServerListener<TcpFlow, TcpAddress>;
  * Defaults: host `127.0.0.1` (loopback only), port 0, backlog 511,
  * `noDelay: true`. Accepted flows half-close for real.
  */
-export function listen(options: TcpListenOptions = {}): Promise<Result<TcpListener, ListenError>> {
-  const invalid = checkTcpListenOptions(options);
-  if (invalid !== undefined) return Promise.resolve(err(invalid));
+export function listen(given: TcpListenOptions = {}): Promise<Result<TcpListener, ListenError>> {
+  // Read once: caller code (getters, Proxies) never runs after the checks.
+  const read = readTcpListenOptions(given);
+  if (!read.ok) return Promise.resolve(err(read.error));
+  const { options } = read;
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   const label = formatTcpAddress(host, port);

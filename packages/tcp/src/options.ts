@@ -4,12 +4,13 @@ import {
   checkBoolean,
   checkHost,
   checkNonNegativeInteger,
-  checkOptionsObject,
   checkPort,
   checkPositiveInteger,
   checkSignal,
   checkTimeout,
   invalidOption,
+  readOptions,
+  show,
 } from '@flowkit/node-duplex';
 
 /** Socket tuning shared by `connect` and `listen` (applied to every flow). */
@@ -77,10 +78,59 @@ function checkSocketOptions(o: TcpSocketOptions): InvalidOptionError | undefined
   );
 }
 
-/** Validates {@link TcpConnectOptions} before any I/O (tls reuses it). */
+const SOCKET_KEYS = ['noDelay', 'keepAlive', 'keepAliveInitialDelay', 'readHighWaterMark'] as const;
+const CONNECT_KEYS = [
+  'host',
+  'port',
+  'signal',
+  'timeout',
+  'localAddress',
+  'localPort',
+  'family',
+  ...SOCKET_KEYS,
+] as const;
+const LISTEN_KEYS = ['host', 'port', 'backlog', 'ipv6Only', ...SOCKET_KEYS] as const;
+
+type Checked<T> =
+  | { readonly ok: true; readonly options: T }
+  | { readonly ok: false; readonly error: InvalidOptionError };
+
+/**
+ * Reads {@link TcpConnectOptions} once into a plain object (see `readOptions`
+ * in `@flowkit/node-duplex`) and validates it before any I/O. Use the
+ * returned copy, never the caller's object again. Never throws.
+ */
+export function readTcpConnectOptions(value: unknown): Checked<TcpConnectOptions> {
+  const read = readOptions(value, CONNECT_KEYS);
+  if (!read.ok) return read;
+  const options = read.options as unknown as TcpConnectOptions;
+  const problem = checkConnect(options);
+  return problem === undefined ? { ok: true, options } : { ok: false, error: problem };
+}
+
+/** As {@link readTcpConnectOptions}, for {@link TcpListenOptions}. */
+export function readTcpListenOptions(value: unknown): Checked<TcpListenOptions> {
+  const read = readOptions(value, LISTEN_KEYS);
+  if (!read.ok) return read;
+  const options = read.options as unknown as TcpListenOptions;
+  const problem = checkListen(options);
+  return problem === undefined ? { ok: true, options } : { ok: false, error: problem };
+}
+
+/** Validates {@link TcpConnectOptions} before any I/O (tls reuses it). Never throws. */
 export function checkTcpConnectOptions(o: TcpConnectOptions): InvalidOptionError | undefined {
+  const read = readTcpConnectOptions(o);
+  return read.ok ? undefined : read.error;
+}
+
+/** Validates {@link TcpListenOptions} before any I/O (tls reuses it). Never throws. */
+export function checkTcpListenOptions(o: TcpListenOptions): InvalidOptionError | undefined {
+  const read = readTcpListenOptions(o);
+  return read.ok ? undefined : read.error;
+}
+
+function checkConnect(o: TcpConnectOptions): InvalidOptionError | undefined {
   return (
-    checkOptionsObject(o) ??
     checkHost(o.host) ??
     checkPort(o.port, { allowZero: false }) ??
     checkSignal(o.signal) ??
@@ -91,15 +141,13 @@ export function checkTcpConnectOptions(o: TcpConnectOptions): InvalidOptionError
       : checkPort(o.localPort, { option: 'localPort', allowZero: false })) ??
     (o.family === undefined || o.family === 0 || o.family === 4 || o.family === 6
       ? undefined
-      : invalidOption('family', `must be 0, 4 or 6, got ${String(o.family)}`)) ??
+      : invalidOption('family', `must be 0, 4 or 6, got ${show(o.family)}`)) ??
     checkSocketOptions(o)
   );
 }
 
-/** Validates {@link TcpListenOptions} before any I/O (tls reuses it). */
-export function checkTcpListenOptions(o: TcpListenOptions): InvalidOptionError | undefined {
+function checkListen(o: TcpListenOptions): InvalidOptionError | undefined {
   return (
-    checkOptionsObject(o) ??
     checkHost(o.host) ??
     (o.port === undefined ? undefined : checkPort(o.port)) ??
     checkBacklog(o.backlog) ??

@@ -101,6 +101,59 @@ describe('options', () => {
     if (!r.ok) expect('option' in r.error && r.error.option).toBe(option);
   });
 
+  const throwing = (key: string, rest: object = {}) =>
+    Object.defineProperty({ ...rest }, key, {
+      enumerable: true,
+      get() {
+        throw new Error(`reading ${key}`);
+      },
+    });
+  it.each([
+    ['port: 80n', () => ({ port: 80n }), 'port'],
+    ['family: 4n', () => ({ port: 80, family: 4n }), 'family'],
+    ['family: a symbol', () => ({ port: 80, family: Symbol('4') }), 'family'],
+    ['family: a null-prototype object', () => ({ port: 80, family: Object.create(null) }), 'family'],
+    ['host: a symbol', () => ({ port: 80, host: Symbol('h') }), 'host'],
+    ['a getter for port that throws', () => throwing('port'), 'port'],
+    ['a signal whose aborted getter throws', () => ({ port: 80, signal: throwing('aborted') }), 'signal'],
+    [
+      'a null-prototype options object',
+      () => Object.assign(Object.create(null) as object, { port: 70_000 }),
+      'port',
+    ],
+    [
+      'a Proxy whose get throws',
+      () =>
+        new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('trap');
+            },
+          },
+        ),
+      'host',
+    ],
+  ])(
+    'hostile input (%s): connect resolves invalid-option naming %s, never throws',
+    async (_, make, option) => {
+      const r = await connect(make() as never);
+      expect(!r.ok && r.error.type).toBe('invalid-option');
+      expect(!r.ok && 'option' in r.error && r.error.option).toBe(option);
+    },
+  );
+
+  it('hostile input: listen resolves invalid-option for a throwing getter, a BigInt and a symbol', async () => {
+    for (const [options, option] of [
+      [throwing('backlog'), 'backlog'],
+      [{ port: 0n }, 'port'],
+      [{ ipv6Only: Symbol('x') }, 'ipv6Only'],
+    ] as const) {
+      const r = await listen(options as never);
+      expect(!r.ok && 'option' in r.error && r.error.option).toBe(option);
+    }
+  });
+
   it('an already-aborted signal: aborted before any I/O', async () => {
     const c = new AbortController();
     c.abort();

@@ -1,7 +1,7 @@
 import type { ConnectError, Result } from '@flowkit/flow-types';
-import { checkTcpConnectOptions, type TcpConnectOptions, connect as tcpConnect } from '@flowkit/tcp';
+import { readTcpConnectOptions, type TcpConnectOptions, connect as tcpConnect } from '@flowkit/tcp';
 import { planClient, type TlsClientOptions } from './options.js';
-import { type TlsFlow, wrapClient } from './wrap.js';
+import { clientHandshake, type TlsFlow } from './wrap.js';
 
 /** Options for {@link connect}: where to dial (as `@flowkit/tcp`) plus the TLS client options. */
 export interface TlsConnectOptions extends TcpConnectOptions, TlsClientOptions {
@@ -12,26 +12,6 @@ export interface TlsConnectOptions extends TcpConnectOptions, TlsClientOptions {
   readonly host?: string;
   /** Cancels the dial or the handshake, whichever is running: `{ type: 'aborted' }`. */
   readonly signal?: AbortSignal;
-}
-
-const TCP_KEYS = [
-  'host',
-  'port',
-  'signal',
-  'timeout',
-  'localAddress',
-  'localPort',
-  'family',
-  'noDelay',
-  'keepAlive',
-  'keepAliveInitialDelay',
-  'readHighWaterMark',
-] as const;
-
-function tcpPart(options: TlsConnectOptions): TcpConnectOptions {
-  const out: Record<string, unknown> = {};
-  for (const k of TCP_KEYS) if (options[k] !== undefined) out[k] = options[k];
-  return out as unknown as TcpConnectOptions;
 }
 
 /**
@@ -46,15 +26,13 @@ function tcpPart(options: TlsConnectOptions): TcpConnectOptions {
  * `handshake` or `aborted`. Never rejects.
  */
 export async function connect(options: TlsConnectOptions): Promise<Result<TlsFlow, ConnectError>> {
-  const tcpError = checkTcpConnectOptions(options);
-  if (tcpError !== undefined) return { ok: false, error: tcpError };
-  const tlsOptions: TlsClientOptions =
-    options.host === undefined && options.servername === undefined
-      ? { ...options, host: 'localhost' }
-      : options;
-  const planned = planClient(tlsOptions);
+  // Each part is read once into a plain copy: caller code (getters, Proxies)
+  // never runs after the checks, and never throws out of here.
+  const tcp = readTcpConnectOptions(options);
+  if (!tcp.ok) return { ok: false, error: tcp.error };
+  const planned = planClient(options, 'localhost');
   if (!planned.ok) return { ok: false, error: planned.error };
-  const dialed = await tcpConnect(tcpPart(options));
+  const dialed = await tcpConnect(tcp.options);
   if (!dialed.ok) return dialed;
-  return wrapClient(dialed.value, tlsOptions);
+  return clientHandshake(dialed.value, planned.plan, planned.signal);
 }

@@ -1,6 +1,7 @@
 import type { ConnectError, ListenError, Listener, Result } from '@flowkit/flow-types';
+import { readOptions } from '@flowkit/node-duplex';
 import {
-  checkTcpListenOptions,
+  readTcpListenOptions,
   type TcpAddress,
   type TcpFlow,
   type TcpListenOptions,
@@ -23,17 +24,6 @@ export interface TlsListenOptions extends TcpListenOptions, Omit<TlsServerOption
   readonly onHandshakeError?: (error: ConnectError) => void;
 }
 
-const TCP_KEYS = [
-  'host',
-  'port',
-  'backlog',
-  'ipv6Only',
-  'noDelay',
-  'keepAlive',
-  'keepAliveInitialDelay',
-  'readHighWaterMark',
-] as const;
-
 /**
  * A TLS listener: accepts TCP connections and hands out the ones whose
  * handshake succeeded. See {@link listen}.
@@ -52,7 +42,14 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
   #closing: Promise<void> | undefined;
 
   /** @internal */
-  constructor(tcp: Listener<TcpFlow, TcpAddress>, plan: ServerPlan, options: TlsListenOptions) {
+  constructor(
+    tcp: Listener<TcpFlow, TcpAddress>,
+    plan: ServerPlan,
+    options: {
+      handshakeTimeout: number | undefined;
+      onHandshakeError: ((error: ConnectError) => void) | undefined;
+    },
+  ) {
     this.#tcp = tcp;
     this.address = tcp.address;
     this.#plan = plan;
@@ -157,9 +154,13 @@ function closed(address: TcpAddress): Result<never, ListenError> {
  * TCP listen errors (`in-use`, `permission`…). Never rejects.
  */
 export async function listen(options: TlsListenOptions): Promise<Result<TlsListener, ListenError>> {
-  const tcpError = checkTcpListenOptions(options);
-  if (tcpError !== undefined) return { ok: false, error: tcpError };
-  const t = options.handshakeTimeout as unknown;
+  // Each part is read once into a plain copy: caller code (getters, Proxies)
+  // never runs after the checks, and never throws out of here.
+  const tcp = readTcpListenOptions(options);
+  if (!tcp.ok) return { ok: false, error: tcp.error };
+  const own = readOptions(options, ['handshakeTimeout', 'onHandshakeError'] as const);
+  if (!own.ok) return { ok: false, error: own.error };
+  const t = own.options.handshakeTimeout;
   if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)) {
     return {
       ok: false,
@@ -170,7 +171,8 @@ export async function listen(options: TlsListenOptions): Promise<Result<TlsListe
       },
     };
   }
-  if (options.onHandshakeError !== undefined && typeof options.onHandshakeError !== 'function') {
+  const onHandshakeError = own.options.onHandshakeError;
+  if (onHandshakeError !== undefined && typeof onHandshakeError !== 'function') {
     return {
       ok: false,
       error: {
@@ -182,9 +184,13 @@ export async function listen(options: TlsListenOptions): Promise<Result<TlsListe
   }
   const planned = planServer(options);
   if (!planned.ok) return { ok: false, error: planned.error };
-  const tcpOptions: Record<string, unknown> = {};
-  for (const k of TCP_KEYS) if (options[k] !== undefined) tcpOptions[k] = options[k];
-  const bound = await tcpListen(tcpOptions as TcpListenOptions);
+  const bound = await tcpListen(tcp.options);
   if (!bound.ok) return bound;
-  return { ok: true, value: new TlsListener(bound.value, planned.plan, options) };
+  return {
+    ok: true,
+    value: new TlsListener(bound.value, planned.plan, {
+      handshakeTimeout: t as number | undefined,
+      onHandshakeError: onHandshakeError as ((error: ConnectError) => void) | undefined,
+    }),
+  };
 }

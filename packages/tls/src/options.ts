@@ -181,13 +181,6 @@ const FORBIDDEN: Record<string, string> = {
   pskCallback: 'is not supported',
 };
 
-function checkForbidden(options: object): InvalidOptionError | undefined {
-  for (const [name, why] of Object.entries(FORBIDDEN)) {
-    if (name in options) return invalid(name, why);
-  }
-  return undefined;
-}
-
 function toNodePem(value: PemInput | undefined): string | Buffer | (string | Buffer)[] | undefined {
   if (value === undefined) return undefined;
   const toBuf = (p: string | Uint8Array) =>
@@ -272,13 +265,82 @@ function reason(cause: unknown): string {
 const clientPlans = new WeakMap<object, ClientPlan>();
 const serverPlans = new WeakMap<object, ServerPlan>();
 
-function checkCommon(options: unknown): InvalidOptionError | undefined {
-  if (typeof options !== 'object' || options === null) return invalid('options', 'must be an object');
-  const o = options as TlsCommonOptions & { signal?: unknown };
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
-    return invalid('signal', 'must be an AbortSignal');
+const COMMON_KEYS = [
+  'ca',
+  'cert',
+  'key',
+  'passphrase',
+  'alpnProtocols',
+  'minVersion',
+  'maxVersion',
+  'signal',
+] as const;
+const CLIENT_KEYS = [...COMMON_KEYS, 'servername', 'host', 'session'] as const;
+const SERVER_KEYS = [...COMMON_KEYS, 'requestCert', 'sessionTickets'] as const;
+
+type Read<T> = { ok: true; options: T } | { ok: false; error: InvalidOptionError };
+
+/**
+ * Reads the options once into a plain object: caller code (a getter, a
+ * Proxy trap) runs only here, and one that throws is `invalid-option` naming
+ * the option. The side-door names of {@link FORBIDDEN} are looked for on the
+ * caller's object (inherited ones count), `dangerouslyDisableVerification`
+ * only as an own property.
+ */
+function readTlsOptions<T>(value: unknown, keys: readonly string[], ownOnly: readonly string[]): Read<T> {
+  if (typeof value !== 'object' || value === null)
+    return { ok: false, error: invalid('options', 'must be an object') };
+  const out: Record<string, unknown> = {};
+  let at = 'options';
+  try {
+    for (const [name, why] of Object.entries(FORBIDDEN)) {
+      at = name;
+      if (name in value) return { ok: false, error: invalid(name, why) };
+    }
+    for (const key of keys) {
+      at = key;
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = v;
+    }
+    for (const key of ownOnly) {
+      at = key;
+      if (Object.hasOwn(value, key)) {
+        const v = (value as Record<string, unknown>)[key];
+        if (v !== undefined) out[key] = v;
+      }
+    }
+  } catch (cause) {
+    return { ok: false, error: invalid(at, 'could not be read: reading it threw', cause) };
   }
-  return checkForbidden(o) ?? checkVersions(o) ?? checkAlpn(o.alpnProtocols);
+  return { ok: true, options: out as T };
+}
+
+/** Checks on the plain copy; values may still be hostile (a Proxy for a list), hence the guard. */
+function checkCommon(o: TlsCommonOptions & { signal?: unknown }): InvalidOptionError | undefined {
+  if (o.signal !== undefined && !isSignal(o.signal)) return invalid('signal', 'must be an AbortSignal');
+  return checkVersions(o) ?? checkAlpn(o.alpnProtocols);
+}
+
+function isSignal(value: unknown): boolean {
+  try {
+    return value instanceof AbortSignal;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a plan step over a copy whose values may still run caller code (a Proxy list): a throw is `invalid-option`. */
+function guarded<T>(
+  run: () => T | { ok: false; error: InvalidOptionError },
+): T | { ok: false; error: InvalidOptionError } {
+  try {
+    return run();
+  } catch (cause) {
+    return {
+      ok: false,
+      error: invalid('options', 'hold a value that could not be read: reading it threw', cause),
+    };
+  }
 }
 
 /**
@@ -286,18 +348,39 @@ function checkCommon(options: unknown): InvalidOptionError | undefined {
  * cached per options object, so reusing one object reuses the context.
  */
 export function planClient(
+  given: TlsClientOptions,
+  defaultHost?: string,
+):
+  | { ok: true; plan: ClientPlan; signal: AbortSignal | undefined }
+  | { ok: false; error: InvalidOptionError } {
+  // Only an own property counts: verification must never be switched off by
+  // an inherited (say, prototype-polluted) flag the caller did not write.
+  const read = readTlsOptions<TlsClientOptions>(given, CLIENT_KEYS, ['dangerouslyDisableVerification']);
+  if (!read.ok) return read;
+  let options = read.options;
+  const signal = options.signal;
+  if (signal !== undefined && !isSignal(signal))
+    return { ok: false, error: invalid('signal', 'must be an AbortSignal') };
+  const defaulted =
+    defaultHost !== undefined && options.host === undefined && options.servername === undefined;
+  if (defaulted) options = { ...options, host: defaultHost };
+  // A plan made with the default host is not cached: the same object given
+  // to wrapClient must still be told that servername is required.
+  const cached = defaulted ? undefined : clientPlans.get(given);
+  if (cached !== undefined) return { ok: true, plan: cached, signal };
+  const planned = guarded(() => planClientCopy(options));
+  if (!planned.ok) return planned;
+  if (!defaulted) clientPlans.set(given, planned.plan);
+  return { ok: true, plan: planned.plan, signal };
+}
+
+function planClientCopy(
   options: TlsClientOptions,
 ): { ok: true; plan: ClientPlan } | { ok: false; error: InvalidOptionError } {
-  const cached = clientPlans.get(options);
-  if (cached !== undefined) return { ok: true, plan: cached };
   const fail = (error: InvalidOptionError) => ({ ok: false as const, error });
   const common = checkCommon(options);
   if (common !== undefined) return fail(common);
-  // Only an own property counts: verification must never be switched off by
-  // an inherited (say, prototype-polluted) flag the caller did not write.
-  const verifyOff = Object.hasOwn(options, 'dangerouslyDisableVerification')
-    ? (options.dangerouslyDisableVerification as unknown)
-    : undefined;
+  const verifyOff = options.dangerouslyDisableVerification as unknown;
   if (verifyOff !== undefined && typeof verifyOff !== 'boolean') {
     return fail(invalid('dangerouslyDisableVerification', 'must be true or false'));
   }
@@ -325,7 +408,6 @@ export function planClient(
     alpn: options.alpnProtocols === undefined ? undefined : [...options.alpnProtocols],
     session: s === undefined ? undefined : Buffer.from(s.buffer, s.byteOffset, s.byteLength),
   };
-  clientPlans.set(options, plan);
   return { ok: true, plan };
 }
 
@@ -334,10 +416,27 @@ export function planClient(
  * ticket keys). Cached per options object so tickets resume across flows.
  */
 export function planServer(
+  given: TlsServerOptions,
+):
+  | { ok: true; plan: ServerPlan; signal: AbortSignal | undefined }
+  | { ok: false; error: InvalidOptionError } {
+  const read = readTlsOptions<TlsServerOptions>(given, SERVER_KEYS, []);
+  if (!read.ok) return read;
+  const options = read.options;
+  const signal = options.signal;
+  if (signal !== undefined && !isSignal(signal))
+    return { ok: false, error: invalid('signal', 'must be an AbortSignal') };
+  const cached = serverPlans.get(given);
+  if (cached !== undefined) return { ok: true, plan: cached, signal };
+  const planned = guarded(() => planServerCopy(options));
+  if (!planned.ok) return planned;
+  serverPlans.set(given, planned.plan);
+  return { ok: true, plan: planned.plan, signal };
+}
+
+function planServerCopy(
   options: TlsServerOptions,
 ): { ok: true; plan: ServerPlan } | { ok: false; error: InvalidOptionError } {
-  const cached = serverPlans.get(options);
-  if (cached !== undefined) return { ok: true, plan: cached };
   const fail = (error: InvalidOptionError) => ({ ok: false as const, error });
   const common = checkCommon(options);
   if (common !== undefined) return fail(common);
@@ -360,6 +459,5 @@ export function planServer(
     requestCert: options.requestCert === true,
     alpn: options.alpnProtocols === undefined ? undefined : [...options.alpnProtocols],
   };
-  serverPlans.set(options, plan);
   return { ok: true, plan };
 }

@@ -17,6 +17,7 @@ import { fromNodeDuplex, type SocketFlow, toNodeDuplex } from '@flowkit/node-dup
 import { handshakeError, tlsFlowError } from './errors.js';
 import { endFailedHandshake, HandshakeTransport, mayHaveSentAlert } from './failed-handshake.js';
 import {
+  type ClientPlan,
   planClient,
   planServer,
   type ServerPlan,
@@ -349,7 +350,15 @@ export async function wrapClient(
 ): Promise<Result<TlsFlow, ConnectError>> {
   const planned = planClient(options);
   if (!planned.ok) return err(planned.error);
-  const plan = planned.plan;
+  return clientHandshake(flow, planned.plan, planned.signal);
+}
+
+/** @internal The client handshake with options already checked (shared by `connect`). */
+export function clientHandshake(
+  flow: Flow,
+  plan: ClientPlan,
+  signal: AbortSignal | undefined,
+): Promise<Result<TlsFlow, ConnectError>> {
   const transport = new HandshakeTransport(flow);
   const duplex = toNodeDuplex(transport);
   const peer = describe(flow, plan.checkName);
@@ -374,7 +383,7 @@ export async function wrapClient(
     socket,
     'secureConnect',
     peer,
-    options.signal,
+    signal,
     (s) => {
       if (!plan.verify) return undefined;
       // Node checked the chain only (its name check is switched off above, as
@@ -407,7 +416,7 @@ export async function wrapServer(
 ): Promise<Result<TlsFlow, ConnectError>> {
   const planned = planServer(options);
   if (!planned.ok) return err(planned.error);
-  return serverHandshake(flow, planned.plan, options.signal);
+  return serverHandshake(flow, planned.plan, planned.signal);
 }
 
 /** @internal The server handshake with options already checked (shared by `listen`). */

@@ -148,6 +148,38 @@ describe('verification cannot be switched off by accident', () => {
     }
   });
 
+  it('hostile option objects and values are invalid-option naming the option, never a throw or rejection', async () => {
+    const throwing = (key: string, rest: object = {}) =>
+      Object.defineProperty({ ...rest }, key, {
+        enumerable: true,
+        get() {
+          throw new Error(`reading ${key}`);
+        },
+      });
+    const trap = new Proxy(
+      {},
+      {
+        has() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect((await clientOptionError({ servername: 1n })).option).toBe('servername');
+    expect((await clientOptionError({ host: 'localhost', session: Symbol('s') })).option).toBe('session');
+    expect((await clientOptionError(throwing('servername'))).option).toBe('servername');
+    expect((await clientOptionError(trap)).option).toBe('rejectUnauthorized');
+    expect(
+      (await clientOptionError(Object.assign(Object.create(null) as object, { maxVersion: 3n }))).option,
+    ).toBe('maxVersion');
+    expect((await serverOptionError(throwing('cert', { key: m.good.key }))).option).toBe('cert');
+    const c = await connect(throwing('port', { host: '127.0.0.1' }) as never);
+    expect(!c.ok && c.error.type === 'invalid-option' && c.error.option).toBe('port');
+    const l = await listen(throwing('handshakeTimeout', { cert: m.good.chain, key: m.good.key }) as never);
+    expect(!l.ok && l.error.type === 'invalid-option' && l.error.option).toBe('handshakeTimeout');
+    const l2 = await listen({ port: 0n, cert: m.good.chain, key: m.good.key } as never);
+    expect(!l2.ok && l2.error.type === 'invalid-option' && l2.error.option).toBe('port');
+  });
+
   it('an inherited dangerouslyDisableVerification (a polluted prototype) is ignored', async () => {
     const [a, b] = pair();
     const options = Object.create({ dangerouslyDisableVerification: true }) as TlsClientOptions;

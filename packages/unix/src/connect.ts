@@ -1,7 +1,7 @@
 import { type ConnectError, err, type Result } from '@flowkit/flow-types';
 import { dial, fromNodeDuplex } from '@flowkit/node-duplex';
 import { formatUnixAddress, netPath, type UnixAddress, type UnixFlow } from './address.js';
-import { checkConnectOptions, type UnixConnectOptions } from './options.js';
+import { readConnectOptions, type UnixConnectOptions } from './options.js';
 
 /**
  * Dials a unix socket by `path` or abstract `name`. Resolves with a
@@ -10,9 +10,11 @@ import { checkConnectOptions, type UnixConnectOptions } from './options.js';
  * `not-found` (no such file), `permission`, `timeout`, `aborted`, `io`; bad
  * options are `invalid-option` before any I/O. Never rejects.
  */
-export function connect(options: UnixConnectOptions): Promise<Result<UnixFlow, ConnectError>> {
-  const target = checkConnectOptions(options);
-  if ('type' in target) return Promise.resolve(err(target));
+export function connect(given: UnixConnectOptions): Promise<Result<UnixFlow, ConnectError>> {
+  // Read once: caller code (getters, Proxies) never runs after the checks.
+  const read = readConnectOptions(given);
+  if (!read.ok) return Promise.resolve(err(read.error));
+  const { options, target } = read;
   const label = formatUnixAddress(target);
   return dial(
     { path: netPath(target) },

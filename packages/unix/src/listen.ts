@@ -2,7 +2,7 @@ import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { err, type ListenError, type Result } from '@flowkit/flow-types';
 import { fromNodeDuplex, listenErrorFromNode, type ServerListener, serve } from '@flowkit/node-duplex';
 import { formatUnixAddress, netPath, type UnixAddress, type UnixFlow } from './address.js';
-import { checkListenOptions, type UnixListenOptions } from './options.js';
+import { readListenOptions, type UnixListenOptions } from './options.js';
 import { clearStaleSocket } from './stale.js';
 
 /** A unix socket listener: `address` is `{ path }` or `{ name }`. */
@@ -21,9 +21,11 @@ export type UnixListener = ServerListener<UnixFlow, UnixAddress>;
  * path over 107 bytes), `in-use`, `exists`, `permission`, `not-found` (a
  * missing parent directory), `io`.
  */
-export async function listen(options: UnixListenOptions): Promise<Result<UnixListener, ListenError>> {
-  const target = checkListenOptions(options);
-  if ('type' in target) return err(target);
+export async function listen(given: UnixListenOptions): Promise<Result<UnixListener, ListenError>> {
+  // Read once: caller code (getters, Proxies) never runs after the checks.
+  const read = readListenOptions(given);
+  if (!read.ok) return err(read.error);
+  const { options, target } = read;
   const label = formatUnixAddress(target);
   if ('path' in target) {
     const problem = await clearStaleSocket(target.path);

@@ -2,11 +2,12 @@ import { isAbsolute } from 'node:path';
 import type { InvalidOptionError } from '@flowkit/flow-types';
 import {
   checkBacklog,
-  checkOptionsObject,
   checkPositiveInteger,
   checkSignal,
   checkTimeout,
   invalidOption,
+  readOptions,
+  show,
 } from '@flowkit/node-duplex';
 import type { UnixAddress } from './address.js';
 
@@ -64,9 +65,9 @@ export function checkTarget(o: UnixTarget): UnixAddress | InvalidOptionError {
   if (hasPath) {
     const path: unknown = o.path;
     if (typeof path !== 'string' || path === '') {
-      return invalidOption('path', `must be a non-empty string, got ${JSON.stringify(path)}`);
+      return invalidOption('path', `must be a non-empty string, got ${show(path)}`);
     }
-    if (!isAbsolute(path)) return invalidOption('path', `must be absolute, got ${JSON.stringify(path)}`);
+    if (!isAbsolute(path)) return invalidOption('path', `must be absolute, got ${show(path)}`);
     if (path.includes('\0')) return invalidOption('path', 'must not contain a NUL byte');
     const bytes = Buffer.byteLength(path, 'utf8');
     if (bytes > MAX_PATH_BYTES) {
@@ -79,7 +80,7 @@ export function checkTarget(o: UnixTarget): UnixAddress | InvalidOptionError {
   }
   const name: unknown = o.name;
   if (typeof name !== 'string' || name === '') {
-    return invalidOption('name', `must be a non-empty string, got ${JSON.stringify(name)}`);
+    return invalidOption('name', `must be a non-empty string, got ${show(name)}`);
   }
   if (process.platform !== 'linux') {
     return invalidOption('name', `abstract socket names exist only on Linux, not on ${process.platform}`);
@@ -94,25 +95,52 @@ export function checkTarget(o: UnixTarget): UnixAddress | InvalidOptionError {
   return { name };
 }
 
-/** Validates {@link UnixConnectOptions} before any I/O. */
-export function checkConnectOptions(o: UnixConnectOptions): UnixAddress | InvalidOptionError {
+type Checked<T> =
+  | { readonly ok: true; readonly options: T; readonly target: UnixAddress }
+  | { readonly ok: false; readonly error: InvalidOptionError };
+
+const CONNECT_KEYS = ['path', 'name', 'signal', 'timeout', 'readHighWaterMark'] as const;
+const LISTEN_KEYS = ['path', 'name', 'mode', 'backlog', 'readHighWaterMark'] as const;
+
+/**
+ * Reads {@link UnixConnectOptions} once into a plain object (caller getters
+ * and Proxy traps run only here; one that throws is `invalid-option` naming
+ * the option) and validates it before any I/O. Never throws.
+ */
+export function readConnectOptions(value: unknown): Checked<UnixConnectOptions> {
+  const read = readOptions(value, CONNECT_KEYS);
+  if (!read.ok) return read;
+  const options = read.options as unknown as UnixConnectOptions;
+  const target = checkConnectOptions(options);
+  return 'type' in target ? { ok: false, error: target } : { ok: true, options, target };
+}
+
+/** As {@link readConnectOptions}, for {@link UnixListenOptions}. */
+export function readListenOptions(value: unknown): Checked<UnixListenOptions> {
+  const read = readOptions(value, LISTEN_KEYS);
+  if (!read.ok) return read;
+  const options = read.options as unknown as UnixListenOptions;
+  const target = checkListenOptions(options);
+  return 'type' in target ? { ok: false, error: target } : { ok: true, options, target };
+}
+
+/** Validates a plain copy of {@link UnixConnectOptions} (from {@link readConnectOptions}). */
+function checkConnectOptions(o: UnixConnectOptions): UnixAddress | InvalidOptionError {
   const problem =
-    checkOptionsObject(o) ??
     checkSignal(o.signal) ??
     checkTimeout(o.timeout) ??
     checkPositiveInteger(o.readHighWaterMark, 'readHighWaterMark');
   return problem ?? checkTarget(o);
 }
 
-/** Validates {@link UnixListenOptions} before any I/O. */
-export function checkListenOptions(o: UnixListenOptions): UnixAddress | InvalidOptionError {
+/** Validates a plain copy of {@link UnixListenOptions} (from {@link readListenOptions}). */
+function checkListenOptions(o: UnixListenOptions): UnixAddress | InvalidOptionError {
   const problem =
-    checkOptionsObject(o) ??
     checkBacklog(o.backlog) ??
     checkPositiveInteger(o.readHighWaterMark, 'readHighWaterMark') ??
     (o.mode === undefined || (Number.isInteger(o.mode) && o.mode >= 0 && o.mode <= 0o777)
       ? undefined
-      : invalidOption('mode', `must be an integer 0–0o777, got ${String(o.mode)}`)) ??
+      : invalidOption('mode', `must be an integer 0–0o777, got ${show(o.mode)}`)) ??
     (o.mode !== undefined && o.name !== undefined
       ? invalidOption('mode', 'applies to a socket file; an abstract name has none')
       : undefined);

@@ -178,4 +178,54 @@ describe('options', () => {
     const r = await connect(options as never);
     expect(!r.ok && 'option' in r.error && r.error.option).toBe(option);
   });
+
+  const throwing = (key: string, rest: object = {}) =>
+    Object.defineProperty({ ...rest }, key, {
+      enumerable: true,
+      get() {
+        throw new Error(`reading ${key}`);
+      },
+    });
+  const nullProto = (o: object) => Object.assign(Object.create(null) as object, o);
+  it.each([
+    ['path: 0n', () => ({ path: 0n }), 'path'],
+    ['name: 1n', () => ({ name: 1n }), 'name'],
+    ['path: a symbol', () => ({ path: Symbol('p') }), 'path'],
+    ['path: a null-prototype object', () => ({ path: Object.create(null) }), 'path'],
+    ['mode: 1n', () => ({ path: '/tmp/x', mode: 1n }), 'mode'],
+    ['mode: a null-prototype object', () => ({ path: '/tmp/x', mode: Object.create(null) }), 'mode'],
+    ['a getter for path that throws', () => throwing('path'), 'path'],
+    ['a getter for signal that throws', () => throwing('signal', { path: '/tmp/x' }), 'signal'],
+    [
+      'a signal whose aborted getter throws',
+      () => ({ path: '/tmp/x', signal: throwing('aborted') }),
+      'signal',
+    ],
+    ['a null-prototype options object with path: 0n', () => nullProto({ path: 0n }), 'path'],
+    [
+      'a Proxy whose get throws',
+      () =>
+        new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('trap');
+            },
+          },
+        ),
+      'path',
+    ],
+  ])(
+    'hostile input (%s): listen and connect resolve invalid-option naming %s, never reject',
+    async (_, make, option) => {
+      for (const call of [listen, connect] as const) {
+        const options = make() as never;
+        // mode is a listen option and signal a connect option only.
+        if ((option === 'mode' && call === connect) || (option === 'signal' && call === listen)) continue;
+        const r = await call(options);
+        expect(!r.ok && r.error.type).toBe('invalid-option');
+        expect(!r.ok && 'option' in r.error && r.error.option).toBe(option);
+      }
+    },
+  );
 });
