@@ -135,6 +135,25 @@ export const abortTopic: FlowTopic = {
         }),
     },
     {
+      id: 'abort-after-clean-close',
+      name: 'abort() after both ends closed cleanly still wins: unread data is dropped and later reads are errors',
+      run: (ctx) =>
+        ctx.withPair(async (a, b) => {
+          expectOk(await write(b, pattern(4096, 61), 'acceptor write', ctx.opTimeoutMs), 'acceptor write');
+          const remoteClosing = startClose(b, 'acceptor close()');
+          // The dialer leaves the 4 KiB unread; its close still resolves,
+          // because the remote's end-of-stream is already behind that data.
+          await withTimeout(startClose(a, 'dialer close()'), ctx.opTimeoutMs, 'dialer close()');
+          await withTimeout(remoteClosing, ctx.opTimeoutMs, 'acceptor close()');
+          abort(a, 'abort() after the clean close');
+          for (let i = 0; i < 2; i++)
+            expectReadError(
+              await read(a, `read ${i} after abort()`, ctx.opTimeoutMs),
+              `read ${i} after abort() that followed a clean close (abort drops unread data)`,
+            );
+        }),
+    },
+    {
       id: 'abort-releases-remote-close',
       name: 'a close() waiting for the remote resolves when the remote aborts',
       run: (ctx) =>

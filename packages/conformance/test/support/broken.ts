@@ -268,6 +268,18 @@ class RejectsAfterAbort extends Wrapped {
   }
 }
 
+/** 20: abort() after a clean close is ignored, so reads keep returning unread data. */
+class AbortIgnoredAfterClose extends Wrapped {
+  private closed = false;
+  override async close(options?: CloseOptions): Promise<void> {
+    await super.close(options);
+    this.closed = true;
+  }
+  override abort(reason?: unknown): void {
+    if (!this.closed) super.abort(reason);
+  }
+}
+
 /** One broken transport and the cases that must catch it. */
 export interface BrokenVariant {
   readonly name: string;
@@ -398,5 +410,10 @@ export const brokenVariants: readonly BrokenVariant[] = [
     makePair: wrapBoth((f) => new RejectsAfterAbort(f)),
     mustCatch: ['abort/abort-idempotent'],
     message: /rejected \(flowkit methods never reject\)/,
+  },
+  {
+    name: 'abort after a clean close is ignored',
+    makePair: wrapBoth((f) => new AbortIgnoredAfterClose(f)),
+    mustCatch: ['abort/abort-after-clean-close'],
   },
 ];
