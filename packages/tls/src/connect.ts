@@ -12,6 +12,13 @@ export interface TlsConnectOptions extends TcpConnectOptions, TlsClientOptions {
   readonly host?: string;
   /** Cancels the dial or the handshake, whichever is running: `{ type: 'aborted' }`. */
   readonly signal?: AbortSignal;
+  /**
+   * Bounds the TCP connect and the TLS handshake together, in milliseconds:
+   * a server that accepts TCP and then never answers gets `{ type:
+   * 'timeout' }` once it runs out, and the connection is dropped. Default:
+   * no limit (the OS's own for the connect).
+   */
+  readonly timeout?: number;
 }
 
 /**
@@ -22,8 +29,9 @@ export interface TlsConnectOptions extends TcpConnectOptions, TlsClientOptions {
  * reported).
  *
  * Every option is checked before any I/O (`invalid-option`). Then: the TCP
- * errors of `@flowkit/tcp` (`refused`, `timeout`…), `certificate`,
- * `handshake` or `aborted`. Never rejects.
+ * errors of `@flowkit/tcp` (`refused`…), `timeout` (the `timeout` option
+ * bounds connect and handshake together), `certificate`, `handshake` or
+ * `aborted`. Never rejects.
  */
 export async function connect(options: TlsConnectOptions): Promise<Result<TlsFlow, ConnectError>> {
   // Each part is read once into a plain copy: caller code (getters, Proxies)
@@ -32,7 +40,47 @@ export async function connect(options: TlsConnectOptions): Promise<Result<TlsFlo
   if (!tcp.ok) return { ok: false, error: tcp.error };
   const planned = planClient(options, 'localhost');
   if (!planned.ok) return { ok: false, error: planned.error };
-  const dialed = await tcpConnect(tcp.options);
-  if (!dialed.ok) return dialed;
-  return clientHandshake(dialed.value, planned.plan, planned.signal);
+  const { timeout, ...dialOptions } = tcp.options;
+  if (timeout === undefined) {
+    const dialed = await tcpConnect(dialOptions);
+    if (!dialed.ok) return dialed;
+    return clientHandshake(dialed.value, planned.plan, planned.signal);
+  }
+  // One deadline for dial and handshake: a TimeoutError reason is reported
+  // as 'timeout' by the handshake; the dial's 'aborted' is mapped below.
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () =>
+      deadline.abort(
+        new DOMException(
+          `TLS connect took longer than ${timeout} ms (TCP connect and handshake)`,
+          'TimeoutError',
+        ),
+      ),
+    timeout,
+  );
+  const user = planned.signal;
+  const onUserAbort = (): void => deadline.abort(user?.reason);
+  if (user?.aborted) onUserAbort();
+  else user?.addEventListener('abort', onUserAbort, { once: true });
+  try {
+    const dialed = await tcpConnect({ ...dialOptions, signal: deadline.signal });
+    if (!dialed.ok) {
+      const timedOut =
+        dialed.error.type === 'aborted' &&
+        (deadline.signal.reason as { name?: unknown })?.name === 'TimeoutError';
+      if (!timedOut) return dialed;
+      return {
+        ok: false,
+        error: {
+          type: 'timeout',
+          message: dialed.error.message.replace('was aborted', `timed out after ${timeout} ms`),
+        },
+      };
+    }
+    return await clientHandshake(dialed.value, planned.plan, deadline.signal);
+  } finally {
+    clearTimeout(timer);
+    user?.removeEventListener('abort', onUserAbort);
+  }
 }
