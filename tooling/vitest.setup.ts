@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
  * baseline is what the worker already held before the file's tests ran.
  */
 const watched = new Set([
-  'TCPWrap',
+  'TCPSocketWrap',
   'TCPServerWrap',
   'PipeWrap',
   'PipeServerWrap',

@@ -81,11 +81,12 @@ describe('CI summary line', () => {
 });
 
 describe('leak check', () => {
-  it('fails a test file that leaves a server and a timer open', async () => {
+  it('fails a test file that leaves a server, a socket and a timer open', async () => {
     const vitest = join(root, 'node_modules/vitest/vitest.mjs');
     const r = await run(vitest, ['run', '--config', 'vitest.leaky.config.ts'], join(here, 'fixtures'));
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/test file leaked handles: .*TCPServerWrap/);
+    expect(r.out).toMatch(/test file leaked handles: .*TCPSocketWrap/);
     expect(r.out).toMatch(/Timeout/);
   }, 120_000);
 });
