@@ -1,3 +1,4 @@
+export { abortOnSignal } from './close-signal.js';
 export type { DialContext } from './dial.js';
 export { dial } from './dial.js';
 export { connectErrorFromNode, flowErrorFromNode, listenErrorFromNode } from './errors.js';

@@ -13,6 +13,7 @@ import {
   type ReadResult,
   type WriteResult,
 } from '@flowkit/flow-types';
+import { abortOnSignal } from './close-signal.js';
 import { flowErrorFromNode } from './errors.js';
 
 /** Default read-queue high-water mark: 64 KiB. */
@@ -423,16 +424,7 @@ export class SocketFlow<A = undefined> implements Flow {
       if (this.#finished) this.#resolveClose?.();
       else this.#beginClose();
     }
-    const signal = options?.signal;
-    if (signal !== undefined && !this.#finished) {
-      if (signal.aborted) {
-        this.abort(signal.reason);
-      } else {
-        const onAbort = (): void => this.abort(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        void this.#closePromise.then(() => signal.removeEventListener('abort', onAbort));
-      }
-    }
+    if (!this.#finished) abortOnSignal(options?.signal, this.#closePromise, (reason) => this.abort(reason));
     return this.#closePromise;
   }
 

@@ -13,7 +13,7 @@ import {
   type Result,
   type WriteResult,
 } from '@flowkit/flow-types';
-import { fromNodeDuplex, type SocketFlow, toNodeDuplex } from '@flowkit/node-duplex';
+import { abortOnSignal, fromNodeDuplex, type SocketFlow, toNodeDuplex } from '@flowkit/node-duplex';
 import { handshakeError, tlsFlowError } from './errors.js';
 import { endFailedHandshake, HandshakeTransport, mayHaveSentAlert } from './failed-handshake.js';
 import {
@@ -185,16 +185,7 @@ export class TlsFlow implements Flow {
           this.#closed = true;
         });
     }
-    const signal = options?.signal;
-    if (signal !== undefined && !this.#closed) {
-      if (signal.aborted) {
-        this.abort(signal.reason);
-      } else {
-        const onAbort = (): void => this.abort(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        void this.#closing.then(() => signal.removeEventListener('abort', onAbort));
-      }
-    }
+    if (!this.#closed) abortOnSignal(options?.signal, this.#closing, (reason) => this.abort(reason));
     return this.#closing;
   }
 
