@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowCase, ListenerCase } from '../src/index.js';
-import { flowCaseContext, flowTopics, listenerCaseContext, listenerTopics } from '../src/index.js';
+import {
+  ConformanceError,
+  flowCaseContext,
+  flowTopics,
+  listenerCaseContext,
+  listenerTopics,
+} from '../src/index.js';
 import { brokenVariants } from './support/broken.js';
 import { brokenListenerVariants } from './support/broken-listener.js';
 import { referenceListenerOptions } from './support/reference-listener.js';
@@ -27,7 +33,11 @@ describe('the suite catches broken flows', () => {
             () => undefined,
             (e: unknown) => e,
           );
-          expect(failure, `${id} passed against a flow that ${variant.name}`).toBeInstanceOf(Error);
+          // A ConformanceError, not any Error: a TypeError from a bug in the
+          // case itself must not count as catching the broken flow.
+          expect(failure, `${id} passed against a flow that ${variant.name}`).toBeInstanceOf(
+            ConformanceError,
+          );
           if (variant.message !== undefined) expect((failure as Error).message).toMatch(variant.message);
         }, 20_000);
       }
@@ -67,7 +77,9 @@ describe('the suite catches broken listeners', () => {
               () => undefined,
               (e: unknown) => e,
             );
-          expect(failure, `${id} passed against a listener where ${variant.name}`).toBeInstanceOf(Error);
+          expect(failure, `${id} passed against a listener where ${variant.name}`).toBeInstanceOf(
+            ConformanceError,
+          );
         }, 20_000);
       }
     });

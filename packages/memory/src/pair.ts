@@ -308,7 +308,8 @@ export function makePair(
 
 /**
  * Makes two connected in-process flows: what one writes, the other reads,
- * the very same buffers (zero-copy). Each direction holds at most
+ * the very same buffers (zero-copy) — except that small writes (< 1 KiB)
+ * queued back to back are merged into one read of up to 16 KiB. Each direction holds at most
  * `capacity` bytes before writes wait. `faults` injects seeded re-chunking,
  * latency, bandwidth limits, resets or stalls.
  *

@@ -122,6 +122,16 @@ class NamedListener implements MemoryListener, Entry {
   }
 }
 
+/** `listen`/`connect` take one options object; anything else is `invalid-option`. */
+function checkOptionsShape(options: unknown, call: string): InvalidOptionError | undefined {
+  if (typeof options === 'object' && options !== null) return undefined;
+  return {
+    type: 'invalid-option',
+    option: 'options',
+    message: `${call} needs an options object such as { name: 'db' }, got ${options === null ? 'null' : typeof options}`,
+  };
+}
+
 /**
  * Listens on an in-process `name`. Every `connect({ name })` makes a new
  * connection with this listener's `capacity` and `faults` (each connection
@@ -140,6 +150,8 @@ class NamedListener implements MemoryListener, Entry {
  * ```
  */
 export function listen(options: ListenOptions): Promise<Result<MemoryListener, ListenError>> {
+  const badOptions = checkOptionsShape(options, 'listen');
+  if (badOptions !== undefined) return Promise.resolve(err(badOptions));
   const badName = checkName(options.name);
   if (badName !== undefined) return Promise.resolve(err(badName));
   const plan = checkConnectionOptions(options);
@@ -168,15 +180,28 @@ export function listen(options: ListenOptions): Promise<Result<MemoryListener, L
  * empty name. Never rejects.
  */
 export function connect(options: ConnectOptions): Promise<Result<MemoryFlow, ConnectError>> {
+  const badOptions = checkOptionsShape(options, 'connect');
+  if (badOptions !== undefined) return Promise.resolve(err(badOptions));
   const badName = checkName(options.name);
   if (badName !== undefined) return Promise.resolve(err(badName));
-  const signal = options.signal;
-  if (signal?.aborted) {
+  const signal = options.signal as unknown;
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' ||
+      signal === null ||
+      typeof (signal as AbortSignal).aborted !== 'boolean' ||
+      typeof (signal as AbortSignal).addEventListener !== 'function')
+  ) {
+    return Promise.resolve(
+      err({ type: 'invalid-option', option: 'signal', message: 'signal must be an AbortSignal' }),
+    );
+  }
+  if ((signal as AbortSignal | undefined)?.aborted) {
     return Promise.resolve(
       err({
         type: 'aborted',
         message: `connect to memory name ${JSON.stringify(options.name)} was aborted`,
-        cause: signal.reason,
+        cause: (signal as AbortSignal).reason,
       }),
     );
   }

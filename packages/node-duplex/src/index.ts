@@ -13,6 +13,7 @@ export {
   checkSignal,
   checkTimeout,
   invalidOption,
+  MAX_TIMER_MS,
   readOptions,
   show,
 } from './options.js';

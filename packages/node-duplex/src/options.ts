@@ -90,11 +90,17 @@ export function checkBacklog(value: unknown, option = 'backlog'): InvalidOptionE
 /** A duration in milliseconds: a finite number > 0. Optional. */
 export function checkTimeout(value: unknown, option = 'timeout'): InvalidOptionError | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    return invalidOption(option, `must be a finite number of milliseconds > 0, got ${show(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    return invalidOption(
+      option,
+      `must be a number of milliseconds > 0 and ≤ ${MAX_TIMER_MS} (about 24.8 days), got ${show(value)}`,
+    );
   }
   return undefined;
 }
+
+/** The longest delay Node's timers honour; a longer one silently fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A non-negative integer (a byte count, a delay in ms). Optional. */
 export function checkNonNegativeInteger(value: unknown, option: string): InvalidOptionError | undefined {

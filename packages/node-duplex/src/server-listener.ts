@@ -108,12 +108,16 @@ export class ServerListener<F extends Flow, A> implements Listener<F, A> {
     return this.#closing;
   }
 
-  /** Accepts until the listener is closed (or an accept fails), then ends. */
+  /**
+   * Accepts until the listener is closed, then ends. An accept failure the OS
+   * reports (`EMFILE`, …) is skipped: the listener is still bound and keeps
+   * accepting, so ending the loop would silently stop a server.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<F> {
     for (;;) {
       const result = await this.accept();
-      if (!result.ok) return;
-      yield result.value;
+      if (result.ok) yield result.value;
+      else if (result.error.type === 'closed') return;
     }
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '@flowkit/flow-types';
 import { abortOnSignal } from './close-signal.js';
 import { flowErrorFromNode } from './errors.js';
+import { show } from './options.js';
 
 /** Default read-queue high-water mark: 64 KiB. */
 export const DEFAULT_READ_HIGH_WATER_MARK = 64 * 1024;
@@ -46,7 +47,8 @@ export interface FromNodeDuplexOptions<A = undefined> {
   /**
    * Bytes received but not yet read above which the socket is paused (so
    * the kernel's window closes and the remote waits); reading resumes it.
-   * Default 65 536 (64 KiB).
+   * Default 65 536 (64 KiB). Must be an integer > 0: `fromNodeDuplex` throws a
+   * `TypeError` naming it otherwise (a programming error, like a bad argument).
    */
   readonly readHighWaterMark?: number;
   /** This end's address, exposed as {@link SocketFlow.localAddress}. Default `undefined`. */
@@ -162,7 +164,14 @@ export class SocketFlow<A = undefined> implements Flow {
     this.localAddress = options.localAddress as A;
     this.remoteAddress = options.remoteAddress as A;
     this.label = options.label ?? 'the peer';
-    this.#highWaterMark = options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
+    const highWaterMark = options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
+    // 0 would pause on the first chunk and never resume; NaN would never pause.
+    if (!Number.isInteger(highWaterMark) || highWaterMark <= 0) {
+      throw new TypeError(
+        `fromNodeDuplex: readHighWaterMark must be an integer > 0, got ${show(highWaterMark)}`,
+      );
+    }
+    this.#highWaterMark = highWaterMark;
     this.#hooks = options.hooks;
 
     // Without this Node ends our side as soon as the remote's FIN arrives,

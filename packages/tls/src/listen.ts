@@ -1,5 +1,5 @@
 import type { ConnectError, ListenError, Listener, Result } from '@flowkit/flow-types';
-import { readOptions } from '@flowkit/node-duplex';
+import { checkTimeout, readOptions } from '@flowkit/node-duplex';
 import {
   readTcpListenOptions,
   type TcpAddress,
@@ -62,6 +62,8 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
     for (;;) {
       const next = await this.#tcp.accept();
       if (!next.ok) {
+        // EMFILE and friends: the TCP listener is still bound; keep accepting.
+        if (next.error.type !== 'closed') continue;
         if (this.#state === 'open') void this.close();
         return;
       }
@@ -87,7 +89,12 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
       clearTimeout(timer);
       this.#handshakes.delete(controller);
       if (!result.ok) {
-        this.#onError?.(result.error);
+        try {
+          this.#onError?.(result.error);
+        } catch {
+          // A throwing callback must not become an unhandled rejection or
+          // stop the listener; the failed connection is already gone.
+        }
         return;
       }
       if (this.#state !== 'open') {
@@ -161,16 +168,8 @@ export async function listen(options: TlsListenOptions): Promise<Result<TlsListe
   const own = readOptions(options, ['handshakeTimeout', 'onHandshakeError'] as const);
   if (!own.ok) return { ok: false, error: own.error };
   const t = own.options.handshakeTimeout;
-  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)) {
-    return {
-      ok: false,
-      error: {
-        type: 'invalid-option',
-        option: 'handshakeTimeout',
-        message: 'handshakeTimeout must be a number of milliseconds > 0',
-      },
-    };
-  }
+  const badTimeout = checkTimeout(t, 'handshakeTimeout');
+  if (badTimeout !== undefined) return { ok: false, error: badTimeout };
   const onHandshakeError = own.options.onHandshakeError;
   if (onHandshakeError !== undefined && typeof onHandshakeError !== 'function') {
     return {

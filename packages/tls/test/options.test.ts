@@ -228,6 +228,50 @@ describe('handshake deadlines', () => {
     if (good.ok) good.value.abort();
   });
 
+  it('a handshakeTimeout beyond what Node timers honour is refused', async () => {
+    const r = await listen({
+      host: '127.0.0.1',
+      port: 0,
+      cert: m.good.chain,
+      key: m.good.key,
+      handshakeTimeout: 3e9,
+    });
+    expect(r.ok ? undefined : r.error).toMatchObject({ type: 'invalid-option', option: 'handshakeTimeout' });
+    if (r.ok) await r.value.close();
+  });
+
+  it('an onHandshakeError that throws neither escapes nor stops the listener', async () => {
+    let calls = 0;
+    const bound = await listen({
+      host: '127.0.0.1',
+      port: 0,
+      cert: m.good.chain,
+      key: m.good.key,
+      handshakeTimeout: 100,
+      onHandshakeError: () => {
+        calls++;
+        throw new Error('callback bug');
+      },
+    });
+    if (!bound.ok) throw new Error(bound.error.message);
+    const listener = bound.value;
+    onTestFinished(() => listener.close());
+    const silent = await tcpConnect({ host: '127.0.0.1', port: listener.address.port });
+    if (!silent.ok) throw new Error(silent.error.message);
+    await silent.value.read(); // the listener gives up on the silent client
+    silent.value.abort();
+    for (let i = 0; i < 100 && calls === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    expect(calls).toBe(1);
+    const good = await connect({
+      host: '127.0.0.1',
+      port: listener.address.port,
+      ca: m.root.cert,
+      servername: 'localhost',
+    });
+    expect(good.ok).toBe(true);
+    if (good.ok) good.value.abort();
+  });
+
   it('a client handshake bounded by AbortSignal.timeout() is a timeout, not an abort', async () => {
     const [a] = pair(); // nobody answers on the other end
     const r = await wrapClient(a, {

@@ -119,7 +119,7 @@ export const abortTopic: FlowTopic = {
     },
     {
       id: 'remote-no-hang',
-      name: 'the remote of an aborted flow sees EOF or an error, its writes fail eventually, and its close() resolves',
+      name: 'the remote of an aborted flow sees EOF or an error (no hang), and its close() resolves',
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           abort(a, 'abort()');
