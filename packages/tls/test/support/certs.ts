@@ -98,43 +98,28 @@ export function makeCertMatrix(): CertMatrix {
       '-out',
       `${name}.key`,
     ]);
-  const selfSign = (name: string, cn: string, ext: string) => {
+  /** A key and a certificate for `cn`, signed by `issuer` or, without one, by itself. */
+  const certify = (
+    name: string,
+    cn: string,
+    ext: string,
+    issuer: string | undefined,
+    from: number,
+    to: number,
+  ) => {
     key(name);
     openssl(dir, ['req', '-new', '-key', `${name}.key`, '-subj', `/CN=${cn}`, '-out', `${name}.csr`]);
+    const signer =
+      issuer === undefined
+        ? ['-selfsign', '-keyfile', `${name}.key`]
+        : ['-cert', `${issuer}.pem`, '-keyfile', `${issuer}.key`];
     openssl(dir, [
       'ca',
       '-config',
       'ca.cnf',
       '-batch',
       '-notext',
-      '-selfsign',
-      '-keyfile',
-      `${name}.key`,
-      '-in',
-      `${name}.csr`,
-      '-out',
-      `${name}.pem`,
-      '-extensions',
-      ext,
-      '-startdate',
-      stamp(-1),
-      '-enddate',
-      stamp(365),
-    ]);
-  };
-  const issue = (name: string, cn: string, issuer: string, ext: string, from: number, to: number) => {
-    key(name);
-    openssl(dir, ['req', '-new', '-key', `${name}.key`, '-subj', `/CN=${cn}`, '-out', `${name}.csr`]);
-    openssl(dir, [
-      'ca',
-      '-config',
-      'ca.cnf',
-      '-batch',
-      '-notext',
-      '-cert',
-      `${issuer}.pem`,
-      '-keyfile',
-      `${issuer}.key`,
+      ...signer,
       '-in',
       `${name}.csr`,
       '-out',
@@ -147,6 +132,9 @@ export function makeCertMatrix(): CertMatrix {
       stamp(to),
     ]);
   };
+  const selfSign = (name: string, cn: string, ext: string) => certify(name, cn, ext, undefined, -1, 365);
+  const issue = (name: string, cn: string, issuer: string, ext: string, from: number, to: number) =>
+    certify(name, cn, ext, issuer, from, to);
   const pem = (name: string): Pem => ({ cert: read(`${name}.pem`), key: read(`${name}.key`) });
 
   selfSign('root', 'flowkit test root', 'ca_ext');
