@@ -12,18 +12,8 @@ export async function readChunks(flow: Flow, maxReads = 1_000_000): Promise<Uint
   throw new Error(`no EOF after ${maxReads} reads`);
 }
 
-/** Concatenates buffers. */
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}
+// One concat for the whole test tree: the suite's own.
+export { concat } from '@flowkit/conformance';
 
 /** A buffer of `length` bytes counting up from `start` (mod 256). */
 export function pattern(length: number, start = 0): Uint8Array {

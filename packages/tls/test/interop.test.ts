@@ -40,6 +40,26 @@ function openssl(args: string[]): {
   return { child, stdout: () => Buffer.concat(out), exited };
 }
 
+/** `openssl s_server` serving one connection on 127.0.0.1:`port` with the good chain. */
+function sServer(port: number, extra: string[] = []): ReturnType<typeof openssl> {
+  return openssl([
+    's_server',
+    '-quiet',
+    '-naccept',
+    '1',
+    '-accept',
+    `127.0.0.1:${port}`,
+    '-cert',
+    files.chain,
+    // s_server sends only the first certificate of -cert; the intermediate goes here.
+    '-cert_chain',
+    files.inter,
+    '-key',
+    files.key,
+    ...extra,
+  ]);
+}
+
 async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
@@ -75,24 +95,7 @@ describe('interop with the openssl CLI', () => {
   for (const [version, flag] of versions) {
     it(`our client ↔ openssl s_server (${version}, ALPN): byte-exact both ways`, async () => {
       const port = await freePort();
-      const server = openssl([
-        's_server',
-        '-quiet',
-        '-naccept',
-        '1',
-        '-accept',
-        `127.0.0.1:${port}`,
-        '-cert',
-        files.chain,
-        // s_server sends only the first certificate of -cert; the intermediate goes here.
-        '-cert_chain',
-        files.inter,
-        '-key',
-        files.key,
-        flag,
-        '-alpn',
-        'flowkit-test',
-      ]);
+      const server = sServer(port, [flag, '-alpn', 'flowkit-test']);
       let flow: Awaited<ReturnType<typeof connect>> | undefined;
       for (let i = 0; i < 100; i++) {
         flow = await connect({
@@ -168,20 +171,7 @@ describe('interop with the openssl CLI', () => {
 
   it('a real peer that dies without close_notify is reported as truncated, not EOF', async () => {
     const port = await freePort();
-    const server = openssl([
-      's_server',
-      '-quiet',
-      '-naccept',
-      '1',
-      '-accept',
-      `127.0.0.1:${port}`,
-      '-cert',
-      files.chain,
-      '-key',
-      files.key,
-      '-cert_chain',
-      files.inter,
-    ]);
+    const server = sServer(port);
     let flow: Awaited<ReturnType<typeof connect>> | undefined;
     for (let i = 0; i < 100; i++) {
       flow = await connect({ host: '127.0.0.1', port, servername: 'localhost', ca: m.root.cert });

@@ -1,5 +1,6 @@
 import type { CloseOptions, Flow, ReadOptions, ReadResult, WriteResult } from '@flowkit/flow-types';
 import { closedError, EOF, err, ok } from '@flowkit/flow-types';
+import { concat } from '../../src/index.js';
 import { referencePair } from './reference-pair.js';
 
 /**
@@ -28,16 +29,6 @@ class Wrapped implements Flow {
   }
 }
 
-function joined(buffers: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of buffers) {
-    out.set(b, at);
-    at += b.length;
-  }
-  return out;
-}
-
 /** 1: holds back the most recent write and drops it on close. */
 class DropsLastChunk extends Wrapped {
   private held: Uint8Array | undefined;
@@ -48,7 +39,7 @@ class DropsLastChunk extends Wrapped {
     return previous === undefined ? ok() : this.inner.write(previous);
   }
   override writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
-    return this.write(joined(buffers));
+    return this.write(concat(buffers));
   }
   override close(options?: CloseOptions): Promise<void> {
     this.held = undefined;
