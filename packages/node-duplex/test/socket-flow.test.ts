@@ -301,6 +301,11 @@ describe('over loopback TCP', () => {
     expect(blocked).toBe(true);
     // bounded: far less than the 128 MiB the loop could have pushed
     expect(accepted).toBeLessThan(64 * 1024 * 1024);
+    // The unread acceptor paused at its 16 KiB mark: it took at most one more
+    // socket read (≤ 64 KiB) before pausing; the rest waits in the kernel.
+    expect(b.bytesRead).toBeGreaterThan(0);
+    expect(b.bytesRead).toBeLessThanOrEqual(16 * 1024 + 64 * 1024);
+    expect(accepted).toBeGreaterThan(b.bytesRead);
     a.abort();
     b.abort();
   });

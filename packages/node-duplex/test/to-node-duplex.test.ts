@@ -139,7 +139,20 @@ describe('toNodeDuplex', () => {
 
   it('keeps at most one read outstanding and stops pulling when its buffer is full', async () => {
     const [a, b] = testPair();
-    const duplex = toNodeDuplex(b, { readableHighWaterMark: 1024 });
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const counted: Flow = {
+      read: () => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        return b.read().finally(() => inFlight--);
+      },
+      write: (buffer) => b.write(buffer),
+      writev: (buffers) => b.writev(buffers),
+      close: () => b.close(),
+      abort: (reason) => b.abort(reason),
+    };
+    const duplex = toNodeDuplex(counted, { readableHighWaterMark: 1024 });
     for (let i = 0; i < 20; i++) await a.write(bytes(1024, i));
     duplex.read(0);
     // Let the stream fill its buffer.
@@ -149,6 +162,7 @@ describe('toNodeDuplex', () => {
     expect(reads).toBeGreaterThanOrEqual(1);
     expect(reads).toBeLessThanOrEqual(3);
     expect(a.outgoing.chunks.length).toBeGreaterThanOrEqual(17);
+    expect(maxInFlight).toBe(1);
     duplex.destroy();
   });
 
