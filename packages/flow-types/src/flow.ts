@@ -35,8 +35,9 @@ export interface CloseOptions {
  * States, as seen from one end:
  *
  * - **open**: both directions work.
- * - **write-closed**: this end called {@link Flow.close}; writes return
- *   `closed`, reads still deliver the remote's data.
+ * - **write-closed**: this end called {@link Flow.closeWrite} (or
+ *   {@link Flow.close}); writes return `closed`, reads still deliver the
+ *   remote's data until its `EOF`.
  * - **read-done**: the remote closed; reads return buffered data, then `EOF`
  *   forever; writes still work until this end closes.
  * - **closed**: both ends closed (`close` has resolved), or the flow failed or
@@ -85,7 +86,27 @@ export interface Flow {
   writev(buffers: readonly Uint8Array[]): Promise<WriteResult>;
 
   /**
-   * Flushes pending writes, then signals end-of-stream to the remote (a
+   * The half-close on its own (mirage-flow's `shutdown` of the write side,
+   * Deno's `closeWrite`, tokio's `shutdown`, Node's `socket.end()`): flushes
+   * every write accepted before the call, then sends end-of-stream (TCP FIN,
+   * TLS close_notify then the inner flow's `closeWrite`, EOF on memory).
+   *
+   * - Resolves `ok` once the end-of-stream was handed to the transport, or
+   *   with the {@link WriteError} that stopped the flush (the remote reset,
+   *   the flow was aborted).
+   * - Idempotent: every call resolves with the same result.
+   * - Afterwards `write` and `writev` return `closed`; `read` goes on
+   *   delivering the remote's data until its `EOF`.
+   * - A transport that cannot half-close never reports one that did not
+   *   happen: it resolves with an error instead (and says so in its README).
+   *
+   * Does not wait for the remote; {@link Flow.close} does. Never rejects.
+   */
+  closeWrite(): Promise<WriteResult>;
+
+  /**
+   * {@link Flow.closeWrite}, then waiting for the remote's end, then
+   * release. Flushes pending writes, then signals end-of-stream to the remote (a
    * half-close: the remote reads `EOF`), then waits until the remote has
    * closed too; at that point both directions are done and the transport's
    * resources are freed. Between the call and the remote's close, `read`
