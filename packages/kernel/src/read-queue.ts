@@ -1,0 +1,181 @@
+import { EOF, err, type FlowError, ok, type ReadOptions, type ReadResult } from '@flowkit/flow-types';
+import type { ReadHalf } from './state.js';
+
+/** Hooks of a {@link ReadQueue}. */
+export interface ReadQueueHooks {
+  /**
+   * Called after a read took a queued chunk, with the bytes still queued:
+   * where a transport resumes a paused socket or wakes a blocked writer.
+   * Not called for chunks handed straight to a waiting read (they were
+   * never queued).
+   */
+  readonly onTake?: (queuedBytes: number) => void;
+}
+
+interface Waiter {
+  readonly resolve: (result: ReadResult) => void;
+  readonly signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+const EOF_RESULT: ReadResult = Object.freeze({ ok: true, value: EOF }) as ReadResult;
+const EOF_PROMISE: Promise<ReadResult> = Promise.resolve(EOF_RESULT);
+
+/** The error a read cancelled by its own signal resolves with. */
+export function readCancelled(reason: unknown): FlowError {
+  const message = 'read cancelled by its signal';
+  return reason === undefined ? { type: 'aborted', message } : { type: 'aborted', message, cause: reason };
+}
+
+/**
+ * The one pending-read queue of flowkit: chunks that arrived and reads that
+ * wait for them, with per-read cancellation. A transport pushes what it
+ * receives and says how the stream ended; `read` implements the `Flow.read`
+ * rules:
+ *
+ * - queued data first, in order, each chunk handed on as it came (no copy);
+ * - then `EOF` forever after {@link ReadQueue.end}, or the error forever
+ *   after {@link ReadQueue.fail};
+ * - after {@link ReadQueue.abort}: queued data is dropped and every read
+ *   gets the error at once;
+ * - a read whose `signal` fires resolves `{ type: 'aborted' }`; the next
+ *   chunk goes to the next read, so nothing is lost.
+ *
+ * Invariant: reads wait only while nothing is queued, so a pushed chunk goes
+ * to the oldest waiting read if there is one. Idle queues hold no arrays.
+ */
+export class ReadQueue {
+  #chunks: Uint8Array[] | undefined;
+  #head = 0;
+  #queuedBytes = 0;
+  #waiters: Waiter[] | undefined;
+  #state: ReadHalf = 'open';
+  #error: FlowError | undefined;
+  readonly #onTake: ((queuedBytes: number) => void) | undefined;
+
+  constructor(hooks?: ReadQueueHooks) {
+    this.#onTake = hooks?.onTake;
+  }
+
+  /** The read half: `open`, `eof` (end-of-stream received) or `failed`. */
+  get state(): ReadHalf {
+    return this.#state;
+  }
+
+  /** Bytes received and not yet read. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /** Reads waiting for data. */
+  get waiting(): number {
+    return this.#waiters === undefined ? 0 : this.#waiters.length;
+  }
+
+  /** The error reads end with, once {@link ReadQueue.state} is `failed`. */
+  get error(): FlowError | undefined {
+    return this.#error;
+  }
+
+  /**
+   * Hands `chunk` to the oldest waiting read, or queues it. Returns false,
+   * keeping nothing, once the stream has ended or failed (data after the
+   * end is a transport bug or arrives after an abort: it is dropped).
+   * Empty chunks are ignored (reads never return zero bytes).
+   */
+  push(chunk: Uint8Array): boolean {
+    if (this.#state !== 'open') return false;
+    if (chunk.byteLength === 0) return true;
+    const waiters = this.#waiters;
+    if (waiters !== undefined && waiters.length > 0) {
+      const waiter = waiters.shift()!;
+      if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+      waiter.resolve(ok(chunk));
+      return true;
+    }
+    if (this.#chunks === undefined) this.#chunks = [chunk];
+    else this.#chunks.push(chunk);
+    this.#queuedBytes += chunk.byteLength;
+    return true;
+  }
+
+  /** The remote's end-of-stream: reads get queued data, then `EOF` forever. */
+  end(): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'eof';
+    this.#settleWaiters(EOF_RESULT);
+  }
+
+  /** The stream failed: reads get queued data, then `error` forever. No-op once ended. */
+  fail(error: FlowError): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'failed';
+    this.#error = error;
+    this.#settleWaiters(err(error));
+  }
+
+  /**
+   * Abort wins in every state: queued data is dropped, and this and every
+   * later read resolve with an error at once — the earlier failure's error
+   * if the stream had already failed, else `error` (even after `EOF`).
+   */
+  abort(error: FlowError): void {
+    this.#chunks = undefined;
+    this.#head = 0;
+    this.#queuedBytes = 0;
+    if (this.#state !== 'failed') this.#error = error;
+    this.#state = 'failed';
+    this.#settleWaiters(err(this.#error!));
+  }
+
+  /** `Flow.read`: see the class description. Never rejects. */
+  read(options?: ReadOptions): Promise<ReadResult> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.resolve(err(readCancelled(signal.reason)));
+    if (this.#queuedBytes > 0) return Promise.resolve(this.#take());
+    if (this.#state === 'eof') return EOF_PROMISE;
+    if (this.#state === 'failed') return Promise.resolve(err(this.#error!));
+    return new Promise<ReadResult>((resolve) => {
+      const waiter: Waiter = { resolve, signal, onAbort: undefined };
+      if (signal !== undefined) {
+        waiter.onAbort = () => {
+          const waiters = this.#waiters;
+          const i = waiters === undefined ? -1 : waiters.indexOf(waiter);
+          if (i !== -1) waiters!.splice(i, 1);
+          resolve(err(readCancelled(signal.reason)));
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      if (this.#waiters === undefined) this.#waiters = [waiter];
+      else this.#waiters.push(waiter);
+    });
+  }
+
+  #take(): ReadResult {
+    const chunks = this.#chunks!;
+    const chunk = chunks[this.#head]!;
+    chunks[this.#head] = undefined as never;
+    this.#head++;
+    if (this.#head === chunks.length) {
+      this.#chunks = undefined;
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= chunks.length) {
+      // Drop the consumed prefix now and then: shift() per read is O(n) on long queues.
+      this.#chunks = chunks.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#queuedBytes -= chunk.byteLength;
+    this.#onTake?.(this.#queuedBytes);
+    return ok(chunk);
+  }
+
+  #settleWaiters(result: ReadResult): void {
+    const waiters = this.#waiters;
+    if (waiters === undefined || waiters.length === 0) return;
+    this.#waiters = undefined;
+    for (const waiter of waiters) {
+      if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+      waiter.resolve(result);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * THE one `AbortSignal` check of flowkit. A signal is recognised by its
+ * shape (`aborted` boolean, `addEventListener`/`removeEventListener`
+ * functions), so signals from another realm, a polyfill or an older
+ * `abort-controller` package all pass, on every entry point alike. Reading
+ * the shape never throws: a Proxy or a throwing getter is "not a signal".
+ */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    const s = value as AbortSignal;
+    return (
+      typeof s.aborted === 'boolean' &&
+      typeof s.addEventListener === 'function' &&
+      typeof s.removeEventListener === 'function'
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Bounds a pending `close()` by `signal`, as every flowkit flow's
+ * `close({ signal })` does: if the signal fires before `closing` settles,
+ * `abort(signal.reason)` runs (at once when it has already fired). The
+ * listener is removed once `closing` settles, so one long-lived signal shared
+ * by many closes keeps none of them alive.
+ */
+export function abortOnSignal(
+  signal: AbortSignal | undefined,
+  closing: Promise<unknown>,
+  abort: (reason: unknown) => void,
+): void {
+  if (signal === undefined) return;
+  if (signal.aborted) {
+    abort(signal.reason);
+    return;
+  }
+  const onAbort = (): void => abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  void closing.then(() => signal.removeEventListener('abort', onAbort));
+}

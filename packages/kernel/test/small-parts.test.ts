@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import {
+  abortOnSignal,
+  checkByteList,
+  checkBytes,
+  ForwardingFlow,
+  flowState,
+  invalidOption,
+  isAbortSignal,
+  Settled,
+  show,
+} from '../src/index.js';
+import { stubFlow } from './support.js';
+
+describe('flowState', () => {
+  it('derives the flow state from the two halves', () => {
+    expect(flowState('open', 'open')).toBe('open');
+    expect(flowState('open', 'closing')).toBe('write-closed');
+    expect(flowState('open', 'closed')).toBe('write-closed');
+    expect(flowState('eof', 'open')).toBe('read-done');
+    expect(flowState('failed', 'open')).toBe('read-done');
+    expect(flowState('eof', 'closed')).toBe('closed');
+    expect(flowState('failed', 'failed')).toBe('closed');
+  });
+});
+
+describe('Settled', () => {
+  it('keeps the first value; every caller sees the same promise', async () => {
+    const s = new Settled<number>();
+    expect(s.settled).toBe(false);
+    expect(s.settle(1)).toBe(true);
+    expect(s.settle(2)).toBe(false);
+    expect(await s.promise).toBe(1);
+  });
+});
+
+describe('ForwardingFlow', () => {
+  it('forwards every Flow method to the inner flow', async () => {
+    const inner = stubFlow();
+    const f = new ForwardingFlow(inner);
+    await f.read();
+    await f.write(new Uint8Array(1));
+    await f.writev([]);
+    await f.closeWrite();
+    await f.close();
+    f.abort();
+    expect(inner.calls).toEqual(['read', 'write', 'writev', 'closeWrite', 'close', 'abort']);
+  });
+});
+
+describe('argument checks', () => {
+  it('checkBytes throws a TypeError naming method and argument', () => {
+    expect(() => checkBytes('str', 'write', 'buffer')).toThrow(
+      new TypeError('write: buffer must be a Uint8Array, got "str"'),
+    );
+    expect(() => checkBytes(Buffer.from('x'), 'write', 'buffer')).not.toThrow();
+  });
+
+  it('checkByteList names the first bad element', () => {
+    expect(() => checkByteList([new Uint8Array(1), 'x'], 'writev', 'buffers')).toThrow(/buffers\[1\]/);
+    expect(() => checkByteList('x', 'writev', 'buffers')).toThrow(TypeError);
+    expect(() => checkByteList([], 'writev', 'buffers')).not.toThrow();
+  });
+});
+
+describe('signals', () => {
+  it('isAbortSignal never throws and recognises signals by shape', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(isAbortSignal(hostile)).toBe(false);
+    expect(isAbortSignal(AbortSignal.timeout(1000))).toBe(true);
+    expect(isAbortSignal({ aborted: 'no', addEventListener() {}, removeEventListener() {} })).toBe(false);
+  });
+
+  it('abortOnSignal aborts when the signal fires first, and not after the close settled', async () => {
+    const reasons: unknown[] = [];
+    const ac = new AbortController();
+    let settle!: () => void;
+    abortOnSignal(ac.signal, new Promise<void>((r) => (settle = r)), (why) => reasons.push(why));
+    ac.abort('late peer');
+    expect(reasons).toEqual(['late peer']);
+
+    const ac2 = new AbortController();
+    const done = Promise.resolve();
+    abortOnSignal(ac2.signal, done, (why) => reasons.push(why));
+    await done;
+    await Promise.resolve();
+    ac2.abort('too late');
+    expect(reasons).toEqual(['late peer']);
+    settle();
+    abortOnSignal(AbortSignal.abort('already'), done, (why) => reasons.push(why));
+    expect(reasons).toEqual(['late peer', 'already']);
+  });
+});
+
+describe('messages', () => {
+  it('show describes values without running caller code', () => {
+    const trap = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('no');
+        },
+      },
+    );
+    expect(show(trap)).toBe('an object');
+    expect(show('a\0b')).toBe('"a\\u0000b"');
+    expect(show(10n)).toBe('10n');
+    expect(show('x'.repeat(100)).length).toBeLessThan(70);
+  });
+
+  it('invalidOption starts the message with the option name', () => {
+    expect(invalidOption('port', 'must be small', 'c')).toEqual({
+      type: 'invalid-option',
+      option: 'port',
+      message: 'port must be small',
+      cause: 'c',
+    });
+  });
+});
