@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { EOF, type Eof, type Flow, type FlowError, type ReadResult } from '../src/index.js';
+import { EOF, type Eof, type Flow, type FlowError, type ReadResult, type WriteResult } from '../src/index.js';
 
 declare const flow: Flow;
 
@@ -27,5 +27,14 @@ describe('a read result must be checked before its data is used', () => {
         'closed' | 'reset' | 'aborted' | 'timeout' | 'truncated' | 'protocol' | 'io'
       >();
     }
+  });
+});
+
+describe('closeWrite', () => {
+  it('resolves a write result, like write', async () => {
+    expectTypeOf(flow.closeWrite).returns.resolves.toEqualTypeOf<WriteResult>();
+    const w = await flow.closeWrite();
+    // @ts-expect-error: the error is there only when ok is false
+    w.error;
   });
 });
