@@ -128,6 +128,7 @@ export class Channel {
   /** The queue's tail while it collects small writes; its first `#stageLength` bytes are data. */
   #stage: Uint8Array | undefined;
   #stageLength = 0;
+  #onSent: (() => void) | undefined;
 
   constructor(capacity: number, faults?: DirectionFaults, link?: Link) {
     this.#capacity = capacity;
@@ -152,10 +153,15 @@ export class Channel {
     return new Promise((resolve) => this.#pending.push({ chunks: own, bytes, resolve }));
   }
 
-  /** The writer closes: end-of-stream follows whatever is still pending. */
-  close(): void {
+  /**
+   * The writer closes: end-of-stream follows whatever is still pending.
+   * `onSent` runs once end-of-stream has been queued behind the data (or put
+   * in flight, with timed faults); never if the direction is torn down first.
+   */
+  close(onSent: () => void): void {
     if (this.state !== 'open') return;
     this.state = 'closing';
+    this.#onSent = onSent;
     this.#flush();
   }
 
@@ -206,6 +212,7 @@ export class Channel {
       this.#inflight.drain();
       this.#stage = undefined;
       this.queuedBytes = 0;
+      this.#onSent = undefined;
       for (const w of this.#pending.drain()) w.resolve(writeResult);
     }
     const failed: ReadResult = { ok: false, error: readError };
@@ -419,6 +426,9 @@ export class Channel {
   }
 
   #end(): void {
+    const onSent = this.#onSent;
+    this.#onSent = undefined;
+    onSent?.();
     const faults = this.#faults;
     if (faults?.timed) {
       this.state = 'ending';

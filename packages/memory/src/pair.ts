@@ -16,8 +16,9 @@ import { type ConnectionOptions, type ConnectionPlan, checkConnectionOptions } f
  * Where a {@link MemoryFlow} stands, seen from its own end:
  *
  * - `open`: both directions work.
- * - `write-closed`: this end called `close()`; writes return `closed`, reads
- *   still deliver the remote's data; `close()` waits for the remote's close.
+ * - `write-closed`: this end called `closeWrite()` or `close()`; writes
+ *   return `closed`, reads still deliver the remote's data; `close()` waits
+ *   for the remote's close.
  * - `read-done`: the remote closed; reads return what is queued, then `EOF`
  *   forever; writes still work until this end closes.
  * - `closed`: both ends closed cleanly and every `close()` has resolved.
@@ -66,6 +67,9 @@ export class MemoryFlow implements Flow {
   #fate: Fate = 'live';
   #readError: ReadResult | undefined;
   #writeClosed: Promise<WriteResult> | undefined;
+  /** The one result of {@link MemoryFlow.closeWrite}, made by its first call. */
+  #writeEnd: Promise<WriteResult> | undefined;
+  #settleWriteEnd: ((result: WriteResult) => void) | undefined;
   #closing: Promise<void> | undefined;
   #resolveClose: (() => void) | undefined;
   #closeSignals: [AbortSignal, () => void][] = [];
@@ -156,7 +160,38 @@ export class MemoryFlow implements Flow {
   }
 
   /**
-   * Half-closes: writes still waiting are flushed, then the remote reads
+   * Half-closes this end's writing side: writes accepted before the call
+   * (also those still waiting for capacity) are flushed, then the remote
+   * reads `EOF` after them. Resolves `ok` once end-of-stream is queued for
+   * the remote (behind the data, or in flight under a latency or bandwidth
+   * fault), without waiting for the remote to read it or to close.
+   *
+   * Stopped first by this end's `abort()`: `{ type: 'closed' }`; by the
+   * remote's abort or a `resetAfter` fault: `{ type: 'reset' }`. Every call
+   * returns the same promise, so the same result. Afterwards writes return
+   * `closed`; reads go on until the remote's `EOF`.
+   */
+  closeWrite(): Promise<WriteResult> {
+    if (this.#writeEnd !== undefined) return this.#writeEnd;
+    if (this.#fate === 'aborted' || this.#fate === 'reset') {
+      const error = this.#readError!.ok ? undefined : this.#readError!.error;
+      this.#writeEnd = Promise.resolve<WriteResult>(
+        this.#fate === 'reset' && error !== undefined
+          ? { ok: false, error }
+          : { ok: false, error: closedError('closeWrite after abort') },
+      );
+      return this.#writeEnd;
+    }
+    this.#writeEnd = new Promise((resolve) => {
+      this.#settleWriteEnd = resolve;
+    });
+    this.#out.close(() => this.#endWrite(ok()));
+    return this.#writeEnd;
+  }
+
+  /**
+   * {@link MemoryFlow.closeWrite}, then waits for the remote's end:
+   * writes still waiting are flushed, then the remote reads
    * `EOF` after the data. Resolves when the remote has closed too and its
    * end-of-stream has reached this end's queue (unread data stays readable,
    * then `EOF`). Every call returns the same promise. With `options.signal`:
@@ -169,7 +204,7 @@ export class MemoryFlow implements Flow {
       this.#closing = new Promise((resolve) => {
         this.#resolveClose = resolve;
       });
-      this.#out.close();
+      void this.closeWrite();
       this.#checkClosed();
     }
     const signal = options?.signal;
@@ -205,6 +240,7 @@ export class MemoryFlow implements Flow {
     const closed: WriteResult = { ok: false, error: closedError('flow was aborted', reason) };
     this.#readError = { ok: false, error };
     this.#writeClosed = Promise.resolve(closed);
+    this.#endWrite(closed);
     const remoteMessage = 'connection reset: the remote end aborted';
     this.#in.teardown(error, { ok: false, error: closedError(remoteMessage, reason) });
     if (wasLive) {
@@ -248,9 +284,17 @@ export class MemoryFlow implements Flow {
     this.#readError = { ok: false, error };
     const closed: WriteResult = { ok: false, error: closedError(message, cause) };
     this.#writeClosed = Promise.resolve(closed);
+    this.#endWrite({ ok: false, error });
     this.#in.teardown(error, closed);
     this.#out.teardown(error, closed);
     this.#finishClose();
+  }
+
+  /** Settles a pending {@link MemoryFlow.closeWrite}; the first result wins. */
+  #endWrite(result: WriteResult): void {
+    const settle = this.#settleWriteEnd;
+    this.#settleWriteEnd = undefined;
+    settle?.(result);
   }
 
   #closedWrite(): Promise<WriteResult> {
