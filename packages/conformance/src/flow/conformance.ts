@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { DEFAULT_TIMEOUT_MS, flowCaseContext } from '../support/harness.js';
+import { DEFAULT_TIMEOUT_MS, flowCaseContext, missingCapabilities } from '../support/harness.js';
 import type { FlowCapability, FlowConformanceOptions, FlowTopic } from '../support/types.js';
 import { flowTopics } from './topics.js';
 
@@ -29,12 +29,12 @@ export function flowConformance(
     for (const topic of topics) {
       describe(topic.title, () => {
         for (const c of topic.cases) {
-          const missing = c.requires !== undefined && !ctx.capabilities[c.requires];
+          const missing = missingCapabilities(c, ctx.capabilities);
           const name =
-            missing && c.requires !== undefined
-              ? `${c.name} (skipped: transport declares no ${capabilityText[c.requires]})`
+            missing.length > 0
+              ? `${c.name} (skipped: transport declares no ${missing.map((m) => capabilityText[m]).join(', no ')})`
               : c.name;
-          it.skipIf(missing)(name, () => c.run(ctx), timeout);
+          it.skipIf(missing.length > 0)(name, () => c.run(ctx), timeout);
         }
       });
     }

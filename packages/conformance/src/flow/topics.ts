@@ -4,6 +4,7 @@ import { backpressureTopic } from './backpressure.js';
 import { basicTopic } from './basic.js';
 import { cancelTopic } from './cancel.js';
 import { closeTopic } from './close.js';
+import { closeWriteTopic } from './close-write.js';
 import { concurrencyTopic } from './concurrency.js';
 import { halfCloseTopic } from './half-close.js';
 import { propertiesTopic } from './properties.js';
@@ -14,6 +15,7 @@ export const flowTopics: readonly FlowTopic[] = [
   basicTopic,
   halfCloseTopic,
   closeTopic,
+  closeWriteTopic,
   writeRulesTopic,
   backpressureTopic,
   abortTopic,

@@ -1,7 +1,13 @@
 import type { Flow } from '@flowkit/flow-types';
 import { guard } from './ops.js';
 import { withTimeout } from './timing.js';
-import type { FlowCapabilities, FlowCaseContext, FlowConformanceOptions } from './types.js';
+import type {
+  FlowCapabilities,
+  FlowCapability,
+  FlowCase,
+  FlowCaseContext,
+  FlowConformanceOptions,
+} from './types.js';
 
 /** Default per-test timeout, in ms. */
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -21,6 +27,16 @@ export function resolveCapabilities(c: FlowCapabilities | undefined): Required<F
     abortSendsReset: c?.abortSendsReset ?? true,
     backpressure: c?.backpressure ?? true,
   };
+}
+
+/** The capabilities case `c` needs that `capabilities` lacks, in the order `c` names them. */
+export function missingCapabilities(
+  c: Pick<FlowCase, 'requires'>,
+  capabilities: Required<FlowCapabilities>,
+): FlowCapability[] {
+  if (c.requires === undefined) return [];
+  const needs: readonly FlowCapability[] = typeof c.requires === 'string' ? [c.requires] : c.requires;
+  return needs.filter((n) => !capabilities[n]);
 }
 
 function abortQuietly(flow: Flow): void {

@@ -84,7 +84,14 @@ function checkWriteResult(r: unknown, what: string): WriteResult {
   if (typeof r !== 'object' || r === null || typeof (r as { ok?: unknown }).ok !== 'boolean') {
     fail(`${what} resolved with ${describeValue(r)}, not a Result`);
   }
-  return r as WriteResult;
+  const result = r as WriteResult;
+  if (!result.ok) {
+    check(
+      typeof result.error?.type === 'string' && typeof result.error.message === 'string',
+      `${what} returned a malformed error ${describeValue(result.error)} (needs type and message)`,
+    );
+  }
+  return result;
 }
 
 /**
@@ -113,6 +120,16 @@ export function writev(
   ms: number,
 ): Promise<WriteResult> {
   return handled(withTimeout(startWritev(flow, buffers, what), ms, what));
+}
+
+/** Starts `flow.closeWrite()` guarded, without a deadline; checks the result's shape. */
+export function startCloseWrite(flow: Flow, what: string): Promise<WriteResult> {
+  return handled(guard(what, () => flow.closeWrite()).then((r) => checkWriteResult(r, what)));
+}
+
+/** `flow.closeWrite()`, guarded, bounded by `ms`. */
+export function closeWrite(flow: Flow, what: string, ms: number): Promise<WriteResult> {
+  return handled(withTimeout(startCloseWrite(flow, what), ms, what));
 }
 
 /** Starts `flow.close(options)` guarded, without a deadline. */

@@ -7,8 +7,14 @@ import type { ConnectError, Flow, ListenError, Listener, Result } from '@flowkit
  */
 export interface FlowCapabilities {
   /**
-   * `close()` sends end-of-stream while this end can still read (TCP
-   * half-close, TLS close_notify). Without it the half-close cases are skipped.
+   * `closeWrite()` (and `close()`) send end-of-stream while this end can
+   * still read (TCP half-close, TLS close_notify). Without it the half-close
+   * cases and the `closeWrite` cases that need a real half-close are skipped.
+   *
+   * A transport without native half-close still keeps two promises, and the
+   * suite checks both: `closeWrite()` resolves with an error instead of
+   * reporting a half-close that did not happen, and `close()` still waits for
+   * the remote's `close()` before it resolves.
    */
   readonly halfClose?: boolean;
   /**
@@ -70,8 +76,8 @@ export interface FlowCase {
   readonly id: string;
   /** The test name: the promise being checked. */
   readonly name: string;
-  /** Skipped (visibly) when the transport declares this capability `false`. */
-  readonly requires?: FlowCapability;
+  /** Skipped (visibly) when the transport declares this capability (or one of these) `false`. */
+  readonly requires?: FlowCapability | readonly FlowCapability[];
   /** Resolves when the transport kept the promise; throws a message saying how it broke it. */
   readonly run: (ctx: FlowCaseContext) => Promise<void>;
 }

@@ -21,6 +21,9 @@ class Wrapped implements Flow {
   writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
     return this.inner.writev(buffers);
   }
+  closeWrite(): Promise<WriteResult> {
+    return this.inner.closeWrite();
+  }
   close(options?: CloseOptions): Promise<void> {
     return options === undefined ? this.inner.close() : this.inner.close(options);
   }
@@ -271,6 +274,144 @@ class AbortIgnoredAfterClose extends Wrapped {
   }
 }
 
+/** 21: closeWrite() says ok and sends nothing: a half-close that did not happen. */
+class FakeHalfClose extends Wrapped {
+  private writeClosed = false;
+  override write(buffer: Uint8Array): Promise<WriteResult> {
+    return this.writeClosed ? Promise.resolve(err(closedError())) : super.write(buffer);
+  }
+  override writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    return this.writeClosed ? Promise.resolve(err(closedError())) : super.writev(buffers);
+  }
+  override closeWrite(): Promise<WriteResult> {
+    this.writeClosed = true;
+    return Promise.resolve(ok());
+  }
+}
+
+/** 22: a second closeWrite() reports `closed` instead of the first call's result. */
+class CloseWriteNotIdempotent extends Wrapped {
+  private calls = 0;
+  override closeWrite(): Promise<WriteResult> {
+    return ++this.calls === 1 ? super.closeWrite() : Promise.resolve(err(closedError('already closed')));
+  }
+}
+
+/** 23: after closeWrite(), writes report success and send nothing. */
+class WritesAfterCloseWriteOk extends Wrapped {
+  private writeClosed = false;
+  override write(buffer: Uint8Array): Promise<WriteResult> {
+    return this.writeClosed ? Promise.resolve(ok()) : super.write(buffer);
+  }
+  override writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    return this.writeClosed ? Promise.resolve(ok()) : super.writev(buffers);
+  }
+  override closeWrite(): Promise<WriteResult> {
+    this.writeClosed = true;
+    return super.closeWrite();
+  }
+}
+
+/** 24: closeWrite() ends reading too: later reads return EOF. */
+class CloseWriteEndsReading extends Wrapped {
+  private writeClosed = false;
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return this.writeClosed ? Promise.resolve(ok(EOF)) : super.read(options);
+  }
+  override closeWrite(): Promise<WriteResult> {
+    this.writeClosed = true;
+    return super.closeWrite();
+  }
+}
+
+/** 25: once write-closed, stops receiving after 1 MiB and reports EOF (a half-open linger limit). */
+class HalfOpenReceiveLimit extends Wrapped {
+  private budget = Number.POSITIVE_INFINITY;
+  override async read(options?: ReadOptions): Promise<ReadResult> {
+    if (this.budget <= 0) return ok(EOF);
+    const r = await super.read(options);
+    if (r.ok && r.value !== EOF) this.budget -= r.value.length;
+    return r;
+  }
+  override closeWrite(): Promise<WriteResult> {
+    this.budget = 1024 * 1024;
+    return super.closeWrite();
+  }
+}
+
+/** 26: closeWrite() overtakes writes still on their way to the transport, which then fail. */
+class CloseWriteOvertakesWrites extends Wrapped {
+  override async write(buffer: Uint8Array): Promise<WriteResult> {
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+    return super.write(buffer);
+  }
+}
+
+/** 27: abort() after closeWrite() is ignored, so unread data stays readable. */
+class AbortIgnoredAfterCloseWrite extends Wrapped {
+  private writeClosed = false;
+  override closeWrite(): Promise<WriteResult> {
+    this.writeClosed = true;
+    return super.closeWrite();
+  }
+  override abort(reason?: unknown): void {
+    if (!this.writeClosed) super.abort(reason);
+  }
+}
+
+/** 28: closeWrite() after the remote's EOF reports `closed` (the flow thought it was over). */
+class CloseWriteFailsAfterRemoteEof extends Wrapped {
+  private sawEof = false;
+  override async read(options?: ReadOptions): Promise<ReadResult> {
+    const r = await super.read(options);
+    if (r.ok && r.value === EOF) this.sawEof = true;
+    return r;
+  }
+  override closeWrite(): Promise<WriteResult> {
+    if (this.sawEof) {
+      void super.closeWrite();
+      return Promise.resolve(err(closedError('remote already closed')));
+    }
+    return super.closeWrite();
+  }
+}
+
+/** 29: close() after closeWrite() resolves at once instead of waiting for the remote. */
+class CloseAfterCloseWriteDoesNotWait extends Wrapped {
+  private writeClosed = false;
+  override closeWrite(): Promise<WriteResult> {
+    this.writeClosed = true;
+    return super.closeWrite();
+  }
+  override close(options?: CloseOptions): Promise<void> {
+    const closing = super.close(options);
+    return this.writeClosed ? Promise.resolve() : closing;
+  }
+}
+
+/** 30: closeWrite() while the remote has half-closed too becomes a full close: unread data is dropped. */
+class MutualHalfCloseDropsData extends Wrapped {
+  peer: MutualHalfCloseDropsData | undefined;
+  writeClosed = false;
+  private dropped = false;
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return this.dropped ? Promise.resolve(ok(EOF)) : super.read(options);
+  }
+  override closeWrite(): Promise<WriteResult> {
+    this.writeClosed = true;
+    if (this.peer?.writeClosed === true) this.dropped = true;
+    return super.closeWrite();
+  }
+}
+
+/** 31: closeWrite() resolves ok at once, before the writes ahead of it were flushed. */
+class CloseWriteOkBeforeFlush extends Wrapped {
+  override closeWrite(): Promise<WriteResult> {
+    void super.closeWrite();
+    return Promise.resolve(ok());
+  }
+}
+
 /** One broken transport and the cases that must catch it. */
 export interface BrokenVariant {
   readonly name: string;
@@ -279,6 +420,19 @@ export interface BrokenVariant {
   readonly mustCatch: readonly string[];
   /** When given, the failure message must match (proves the right promise was named). */
   readonly message?: RegExp;
+}
+
+function linked<T extends Wrapped & { peer: T | undefined }>(
+  make: (inner: Flow) => T,
+): () => Promise<readonly [Flow, Flow]> {
+  return async () => {
+    const [a, b] = referencePair();
+    const wa = make(a);
+    const wb = make(b);
+    wa.peer = wb;
+    wb.peer = wa;
+    return [wa, wb];
+  };
 }
 
 function wrapBoth(make: (inner: Flow) => Flow): () => Promise<readonly [Flow, Flow]> {
@@ -406,5 +560,72 @@ export const brokenVariants: readonly BrokenVariant[] = [
     name: 'abort after a clean close is ignored',
     makePair: wrapBoth((f) => new AbortIgnoredAfterClose(f)),
     mustCatch: ['abort/abort-after-clean-close'],
+  },
+  {
+    name: 'closeWrite() reports a half-close it did not send',
+    makePair: wrapBoth((f) => new FakeHalfClose(f)),
+    mustCatch: [
+      'close-write/never-reports-a-half-close-that-did-not-happen',
+      'close-write/remote-reads-all-then-eof',
+    ],
+  },
+  {
+    name: 'a second closeWrite() resolves differently',
+    makePair: wrapBoth((f) => new CloseWriteNotIdempotent(f)),
+    mustCatch: ['close-write/idempotent'],
+    message: /resolved differently/,
+  },
+  {
+    name: 'accepts writes after closeWrite()',
+    makePair: wrapBoth((f) => new WritesAfterCloseWriteOk(f)),
+    mustCatch: ['close-write/writes-after-close-write'],
+    message: /succeeded, expected \{ type: 'closed' \}/,
+  },
+  {
+    name: 'closeWrite() also ends reading',
+    makePair: wrapBoth((f) => new CloseWriteEndsReading(f)),
+    mustCatch: ['close-write/reads-continue', 'close-write/never-reports-a-half-close-that-did-not-happen'],
+  },
+  {
+    name: 'a write-closed flow stops receiving after 1 MiB',
+    makePair: wrapBoth((f) => new HalfOpenReceiveLimit(f)),
+    mustCatch: ['close-write/large-receive-after-close-write'],
+  },
+  {
+    name: 'closeWrite() overtakes earlier writes',
+    makePair: wrapBoth((f) => new CloseWriteOvertakesWrites(f)),
+    mustCatch: ['close-write/flushes-unawaited-writes'],
+  },
+  {
+    name: 'drops the last chunk at closeWrite()',
+    makePair: wrapBoth((f) => new DropsLastChunk(f)),
+    mustCatch: ['close-write/remote-reads-all-then-eof'],
+  },
+  {
+    name: 'abort() after closeWrite() is ignored',
+    makePair: wrapBoth((f) => new AbortIgnoredAfterCloseWrite(f)),
+    mustCatch: ['close-write/close-write-then-abort'],
+  },
+  {
+    name: 'closeWrite() after the remote’s EOF fails',
+    makePair: wrapBoth((f) => new CloseWriteFailsAfterRemoteEof(f)),
+    mustCatch: ['close-write/close-write-after-remote-eof'],
+  },
+  {
+    name: 'close() after closeWrite() does not wait for the remote',
+    makePair: wrapBoth((f) => new CloseAfterCloseWriteDoesNotWait(f)),
+    mustCatch: ['close-write/close-write-then-close-waits'],
+    message: /before the remote closed/,
+  },
+  {
+    name: 'a mutual half-close drops unread data',
+    makePair: linked((f) => new MutualHalfCloseDropsData(f)),
+    mustCatch: ['close-write/both-close-write'],
+  },
+  {
+    name: 'closeWrite() resolves ok before the flush',
+    makePair: wrapBoth((f) => new CloseWriteOkBeforeFlush(f)),
+    mustCatch: ['close-write/result-when-remote-reset-before-flush'],
+    message: /before the stalled write was flushed/,
   },
 ];

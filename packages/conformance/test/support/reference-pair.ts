@@ -77,6 +77,7 @@ class Pipe {
 class Endpoint implements Flow {
   peer!: Endpoint;
   private aborted = false;
+  private writeClosed: Promise<WriteResult> | undefined;
   private closing: Promise<void> | undefined;
   private resolveClose: (() => void) | undefined;
 
@@ -117,7 +118,7 @@ class Endpoint implements Flow {
 
   writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
     const p = this.outgoing;
-    if (this.aborted || this.closing !== undefined || p.readerGone) {
+    if (this.aborted || this.writeClosed !== undefined || p.readerGone) {
       return Promise.resolve(err(closedError()));
     }
     const chunks = buffers.filter((b) => b.length > 0);
@@ -128,13 +129,29 @@ class Endpoint implements Flow {
     });
   }
 
+  closeWrite(): Promise<WriteResult> {
+    if (this.writeClosed === undefined) {
+      const p = this.outgoing;
+      if (this.aborted || p.readerGone) this.writeClosed = Promise.resolve(err(closedError()));
+      else {
+        // A chunkless write queued behind the pending ones: it resolves once
+        // they were all taken in, or fails with them.
+        this.writeClosed = new Promise<WriteResult>((resolve) => {
+          p.writes.push({ chunks: [], resolve });
+        });
+        p.endRequested = true;
+        p.pump();
+      }
+    }
+    return this.writeClosed;
+  }
+
   close(options?: CloseOptions): Promise<void> {
     if (this.closing === undefined) {
       this.closing = new Promise<void>((resolve) => {
         this.resolveClose = resolve;
       });
-      this.outgoing.endRequested = true;
-      this.outgoing.pump();
+      void this.closeWrite();
       this.settleClose();
       this.peer.settleClose();
     }
