@@ -6,15 +6,16 @@ const conditions = ['@flowkit/source', 'node', 'import', 'module', 'default'];
 /**
  * The one vitest setup: tests import workspace packages through the
  * `@flowkit/source` export condition, so they read `src/` and need no build;
- * every test file is checked for leaked handles after it finishes.
+ * every test file is checked for leaked handles after it finishes. `include`
+ * adds test globs beyond the `test/` directory (tooling's README examples).
  */
-export function packageProject(name: string, extra: { typecheck?: boolean } = {}) {
+export function packageProject(name: string, extra: { typecheck?: boolean; include?: string[] } = {}) {
   return defineProject({
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: conditions } },
     test: {
       name,
-      include: ['test/**/*.test.ts'],
+      include: ['test/**/*.test.ts', ...(extra.include ?? [])],
       setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
       testTimeout: 30_000,
       hookTimeout: 30_000,
