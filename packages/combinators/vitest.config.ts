@@ -1,3 +1,3 @@
 import { packageProject } from '../../tooling/vitest.shared.js';
 
-export default packageProject('combinators');
+export default packageProject('combinators', { typecheck: true });

@@ -8,7 +8,7 @@ import type { CloseOptions, Flow, ReadOptions, ReadResult, WriteResult } from '@
  *
  * It is a `Flow` itself (pass it to {@link copy}, {@link chunks}, protocol
  * code): `read` returns pushed-back buffers first, in order, then reads the
- * inner flow. `write`, `writev`, `close` and `abort` go straight to the inner
+ * inner flow. `write`, `writev`, `closeWrite`, `close` and `abort` go straight to the inner
  * flow. After `abort()`, pushed-back bytes are dropped, as the inner flow
  * drops its own.
  */
@@ -58,6 +58,10 @@ class Buffered implements BufferedFlow {
 
   writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
     return this.inner.writev(buffers);
+  }
+
+  closeWrite(): Promise<WriteResult> {
+    return this.inner.closeWrite();
   }
 
   close(options?: CloseOptions): Promise<void> {

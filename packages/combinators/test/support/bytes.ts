@@ -26,24 +26,25 @@ export async function writeInPieces(flow: Flow, data: Uint8Array, sizes: readonl
   }
 }
 
+/** Joins buffers into one new buffer. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
 /** Reads to EOF (at most `maxReads` reads) and joins what came. */
 export async function readToEnd(flow: Flow, maxReads = 1_000_000): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  let total = 0;
   for (let i = 0; i < maxReads; i++) {
     const r = await flow.read();
     if (!r.ok) throw new Error(`test reader failed: ${r.error.message}`);
-    if (r.value === EOF) {
-      const out = new Uint8Array(total);
-      let at = 0;
-      for (const p of parts) {
-        out.set(p, at);
-        at += p.byteLength;
-      }
-      return out;
-    }
+    if (r.value === EOF) return concatBytes(parts);
     parts.push(r.value);
-    total += r.value.byteLength;
   }
   throw new Error('test reader: too many reads');
 }
