@@ -23,6 +23,8 @@ interface Run {
   readonly json: { meta: { quick: boolean }; cases: CaseResult[] } | undefined;
 }
 
+/** Milliseconds per sample, and the slow reader's writing time (quick: the same). */
+const duration = 150;
 let dir = '';
 let run: Run;
 
@@ -37,7 +39,7 @@ beforeAll(async () => {
     main,
     '--quick',
     '--duration',
-    '150',
+    String(duration),
     '--flows',
     '200',
     '--json',
@@ -102,6 +104,25 @@ describe('pnpm bench --quick', () => {
           9,
         );
       }
+    }
+  });
+
+  it('every slow reader wrote until the deadline against real backpressure, and its reader read', () => {
+    const slow = (run.json?.cases ?? []).filter((c) => c.workload === 'slow-reader');
+    expect(slow).toHaveLength(transports.length);
+    for (const c of slow) {
+      for (const [name, d] of Object.entries(c.details)) {
+        const at = `${c.name} · ${name}: ${JSON.stringify(d)}`;
+        // 150 ms cannot reach 1 GiB, and RSS 512 MiB over the baseline or a failed write is a bug.
+        expect(d.stoppedBy, at).toBe('time');
+        expect(d.seconds as number, at).toBeGreaterThanOrEqual(duration / 1000);
+        // A writer that wrote one 64 KiB chunk and stopped would still be `ok` on RSS alone. At one
+        // chunk per ms the reader takes ~150 chunks (2–9 MiB seen), so 4 is a floor a loaded machine clears.
+        expect(d.bytesWritten as number, at).toBeGreaterThanOrEqual(4 * 64 * 1024);
+        expect(d.bytesRead as number, at).toBeGreaterThan(0);
+        expect(d.bytesRead as number, at).toBeLessThanOrEqual(d.bytesWritten as number);
+      }
+      expect(Object.keys(c.details), c.name).toHaveLength(2);
     }
   });
 
