@@ -2,7 +2,8 @@ import { createServer, connect as netConnect, type Socket } from 'node:net';
 import { EOF } from '@flowkit/flow-types';
 import { fromNodeDuplex } from '@flowkit/node-duplex';
 
-// Run: node --conditions=@flowkit/source --import tsx examples/adapt.ts
+// Run after `npm install @flowkit/node-duplex`: npx tsx node_modules/@flowkit/node-duplex/examples/adapt.ts
+// Run in the flowkit repo: node --conditions=@flowkit/source --import tsx examples/adapt.ts
 // Transports (tcp, unix, tls) do this for you; this shows the adapter alone.
 
 // allowHalfOpen on the server too, or Node ends our side at the peer's FIN.

@@ -1,7 +1,8 @@
 import { EOF, type Flow, formatError } from '@flowkit/flow-types';
 import { connect, listen } from '@flowkit/tcp';
 
-// Run: node --conditions=@flowkit/source --import tsx examples/echo.ts
+// Run after `npm install @flowkit/tcp`: npx tsx node_modules/@flowkit/tcp/examples/echo.ts
+// Run in the flowkit repo: node --conditions=@flowkit/source --import tsx examples/echo.ts
 
 /** Echoes everything until the remote half-closes, then closes our side. */
 async function echo(flow: Flow): Promise<void> {

@@ -1,7 +1,8 @@
 import { EOF, formatError } from '@flowkit/flow-types';
 import { connect } from '@flowkit/tls';
 
-// Run: node --conditions=@flowkit/source --import tsx examples/client.ts example.com
+// Run after `npm install @flowkit/tls`: npx tsx node_modules/@flowkit/tls/examples/client.ts example.com
+// Run in the flowkit repo: node --conditions=@flowkit/source --import tsx examples/client.ts example.com
 // Verifies the chain against Node's bundled roots and the name against host.
 const host = process.argv[2] ?? 'example.com';
 const r = await connect({

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { formatError } from '@flowkit/flow-types';
 import { connect, listen } from '@flowkit/tls';
 
-// Run: TLS_DIR=./certs node --conditions=@flowkit/source --import tsx examples/mutual-tls.ts
+// Run after `npm install @flowkit/tls`: TLS_DIR=./certs npx tsx node_modules/@flowkit/tls/examples/mutual-tls.ts
+// Run in the flowkit repo: TLS_DIR=./certs node --conditions=@flowkit/source --import tsx examples/mutual-tls.ts
 // certs/: ca.pem (signs both), server.pem + server.key, client.pem + client.key.
 const dir = process.env.TLS_DIR ?? 'certs';
 const pem = (name: string) => readFileSync(`${dir}/${name}`, 'utf8');

@@ -3,7 +3,8 @@ import { EOF, formatError } from '@flowkit/flow-types';
 import { pair } from '@flowkit/memory';
 import { wrapClient, wrapServer } from '@flowkit/tls';
 
-// Run: TLS_DIR=./certs node --conditions=@flowkit/source --import tsx examples/over-memory.ts
+// Run after `npm install @flowkit/tls`: TLS_DIR=./certs npx tsx node_modules/@flowkit/tls/examples/over-memory.ts
+// Run in the flowkit repo: TLS_DIR=./certs node --conditions=@flowkit/source --import tsx examples/over-memory.ts
 // TLS over ANY flow: here an in-process pair, so protocol tests need no sockets.
 const dir = process.env.TLS_DIR ?? 'certs';
 const pem = (name: string) => readFileSync(`${dir}/${name}`, 'utf8');

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { EOF, formatError } from '@flowkit/flow-types';
 import { listen } from '@flowkit/tls';
 
-// Run: TLS_CERT=chain.pem TLS_KEY=key.pem node --conditions=@flowkit/source --import tsx examples/server.ts
+// Run after `npm install @flowkit/tls`: TLS_CERT=chain.pem TLS_KEY=key.pem npx tsx node_modules/@flowkit/tls/examples/server.ts
+// Run in the flowkit repo: TLS_CERT=chain.pem TLS_KEY=key.pem node --conditions=@flowkit/source --import tsx examples/server.ts
 // An echo server: every accepted flow has finished its handshake.
 const listener = await listen({
   host: '127.0.0.1',

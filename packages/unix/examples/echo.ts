@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { EOF, type Flow, formatError } from '@flowkit/flow-types';
 import { connect, listen } from '@flowkit/unix';
 
-// Run: node --conditions=@flowkit/source --import tsx examples/echo.ts
+// Run after `npm install @flowkit/unix`: npx tsx node_modules/@flowkit/unix/examples/echo.ts
+// Run in the flowkit repo: node --conditions=@flowkit/source --import tsx examples/echo.ts
 
 /** Echoes everything until the remote half-closes, then closes our side. */
 async function echo(flow: Flow): Promise<void> {
