@@ -150,6 +150,9 @@ export class SocketFlow<A = undefined> implements Flow {
   #drainListening = false;
   #finishListening = false;
 
+  // closeWrite()'s one result, and how to settle it while the FIN is in flight.
+  #closeWritePromise: Promise<WriteResult> | undefined;
+  #resolveCloseWrite: ((result: WriteResult) => void) | undefined;
   #closePromise: Promise<void> | undefined;
   #resolveClose: (() => void) | undefined;
   // Set once the handle is gone or the flow was aborted; a later close() resolves at once.
@@ -403,15 +406,61 @@ export class SocketFlow<A = undefined> implements Flow {
     if (this.#writeState === 'ending' || this.#writeState === 'open') this.#writeState = 'ended';
     // 'drain' is not emitted once end() was called; the flush is the answer.
     this.#settleWriters(ok());
+    this.#settleCloseWrite(ok());
     this.#maybeFinishClose();
   }
 
-  // --- close and abort -----------------------------------------------------
+  #settleCloseWrite(result: WriteResult): void {
+    const resolve = this.#resolveCloseWrite;
+    if (resolve === undefined) return;
+    this.#resolveCloseWrite = undefined;
+    resolve(result);
+  }
+
+  // --- half-close, close and abort -------------------------------------------
 
   /**
-   * Flushes queued writes, sends end-of-stream (TCP FIN; the remote reads
-   * `EOF`) and resolves once the remote has closed its side too; then the
-   * socket is destroyed. Reads keep working meanwhile.
+   * Flushes every write accepted before the call, then sends end-of-stream
+   * (`end()`: a FIN on TCP and on unix stream sockets, which shutdown(2)
+   * half-closes alike). Resolves `ok` on Node's `'finish'`, when the FIN has
+   * been handed to the kernel; or with what stopped the flush: the
+   * {@link FlowError} (`reset`…) if the connection failed during it, or
+   * `{ type: 'closed' }` if it had already failed or was aborted.
+   *
+   * Idempotent: every call returns the same promise. Afterwards writes
+   * resolve `closed`; reads go on until the remote's `EOF`. Never rejects.
+   */
+  closeWrite(): Promise<WriteResult> {
+    this.#closeWritePromise ??= this.#beginCloseWrite();
+    return this.#closeWritePromise;
+  }
+
+  #beginCloseWrite(): Promise<WriteResult> {
+    switch (this.#writeState) {
+      case 'ended':
+        return OK_PROMISE;
+      case 'failed':
+        return this.#closedWrite();
+      case 'open':
+        this.#writeState = 'ending';
+        this.#writeError = closedError(`flow to ${this.label} is closed for writing`);
+        this.#listenForFinish();
+        this.#duplex.end();
+        break;
+      case 'ending':
+        // The duplex was already ending when the flow took it over.
+        break;
+    }
+    return new Promise<WriteResult>((resolve) => {
+      this.#resolveCloseWrite = resolve;
+    });
+  }
+
+  /**
+   * {@link SocketFlow.closeWrite}, then waits for the remote's end-of-stream,
+   * then destroys the socket: flushes queued writes, sends end-of-stream
+   * (the remote reads `EOF`) and resolves once the remote has closed its
+   * side too. Reads keep working meanwhile.
    *
    * Buffered data: bytes that arrived before the remote's end-of-stream and
    * were not read stay in the queue and remain readable after `close`
@@ -444,12 +493,9 @@ export class SocketFlow<A = undefined> implements Flow {
       return;
     }
     this.#state = 'closing';
-    if (this.#writeState === 'open') {
-      this.#writeState = 'ending';
-      this.#writeError = closedError(`flow to ${this.label} is closed for writing`);
-      this.#listenForFinish();
-      this.#duplex.end();
-    }
+    // Its result needs no answer here: a failed flush fails the flow, and a
+    // failed flow finishes the close.
+    void this.closeWrite();
     this.#maybeFinishClose();
   }
 
@@ -500,6 +546,7 @@ export class SocketFlow<A = undefined> implements Flow {
     this.#writeState = 'failed';
     this.#settleReaders(err(error));
     this.#settleWriters(err(this.#writeError));
+    this.#settleCloseWrite(err(this.#writeError));
     if (!this.#duplex.destroyed) (this.#hooks?.reset ?? defaultReset)(this.#duplex);
     this.#finish();
   }
@@ -516,6 +563,8 @@ export class SocketFlow<A = undefined> implements Flow {
       this.#writeState = 'failed';
       this.#writeError = closedError(`flow to ${this.label} can no longer send: ${error.message}`, error);
       this.#settleWriters(err(this.#writeError));
+      // The FIN did not leave: what stopped it is the closeWrite result.
+      this.#settleCloseWrite(err(error));
     } else if (this.#writeState === 'ended') {
       this.#writeState = 'failed';
       this.#writeError = closedError(`flow to ${this.label} is closed for writing`, error);

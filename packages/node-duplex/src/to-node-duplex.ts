@@ -37,10 +37,8 @@ class FlowDuplex extends Duplex {
   #reading = false;
   /** The inner flow returned `EOF` (or an error): nothing more to read. */
   #readDone = false;
-  /** `_final` ran: the inner flow's `close()` has been started. */
-  #closing: Promise<void> | undefined;
-  /** Destroyed after a clean `end()`: keep reading the inner flow until EOF, discarding. */
-  #draining = false;
+  /** `_final` ran: the inner flow's write side is closed (or closing). */
+  #ended = false;
 
   constructor(flow: Flow, options: ToNodeDuplexOptions) {
     super({
@@ -74,11 +72,6 @@ class FlowDuplex extends Duplex {
         else this.destroy(toError(result.error));
         return;
       }
-      if (this.#draining) {
-        // Bytes after a clean end are dropped: the consumer has gone.
-        this.#pull();
-        return;
-      }
       if (this.destroyed) return;
       // Node calls _read again when it wants more; no copy, no re-chunking.
       this.push(result.value);
@@ -99,25 +92,29 @@ class FlowDuplex extends Duplex {
   }
 
   override _final(callback: Callback): void {
-    // `flow.close()` half-closes at once but resolves only when the remote has
-    // closed too. Waiting for it here would hold back 'finish' until the peer
-    // finishes, which breaks half-close (TLS sends close_notify, ends the
-    // inner write side, and must keep reading). So start it and move on; every
-    // write has already been accepted when Node calls _final.
-    this.#closing = this.#flow.close();
-    callback(null);
+    // Every write has been accepted when Node calls _final; 'finish' waits
+    // for the inner half-close only, never for the remote (TLS sends
+    // close_notify, ends its transport this way, and must keep reading).
+    this.#ended = true;
+    // Transitional, until every flowkit flow has contract v2's closeWrite
+    // (tls's and memory's land separately): start close() as before.
+    if (typeof (this.#flow as Partial<Flow>).closeWrite !== 'function') {
+      void this.#flow.close();
+      callback(null);
+      return;
+    }
+    this.#flow.closeWrite().then((result) => {
+      callback(result.ok ? null : toError(result.error));
+    });
   }
 
   override _destroy(error: Error | null, callback: Callback): void {
-    if (error === null && this.#closing !== undefined) {
-      // A graceful end was already asked for: let the inner close finish on
-      // its own. It needs the remote's EOF, so keep reading (and dropping)
-      // until it comes. Node's TLS layer destroys its transport this way
-      // after a clean close_notify exchange.
-      if (!this.#readDone) {
-        this.#draining = true;
-        if (!this.#reading) this.#pull();
-      }
+    if (error === null && this.#ended) {
+      // A graceful release after end() (Node's TLS layer destroys its
+      // transport this way after the close_notify exchange): the FIN is
+      // sent, so close the flow, which waits for the remote's end rather
+      // than resetting it.
+      void this.#flow.close();
       callback(null);
       return;
     }
@@ -139,14 +136,16 @@ class FlowDuplex extends Duplex {
  *   `writev`) and acknowledges each write when the flow accepts it, so the
  *   flow's backpressure reaches the writer. A failed write errors the stream.
  *   Written buffers are handed on, not copied: do not reuse them.
- * - **`end()`** half-closes: it starts `flow.close()` (the remote reads `EOF`)
- *   and emits `'finish'` without waiting for the remote, while the readable
- *   side keeps delivering the remote's data. `allowHalfOpen` is `true`.
+ * - **`end()`** half-closes: `_final` is `flow.closeWrite()` (the remote
+ *   reads `EOF`), so `'finish'` means the end-of-stream was handed to the
+ *   transport, and a failed flush errors the stream. The readable side keeps
+ *   delivering the remote's data. `allowHalfOpen` is `true`.
  * - **`destroy(err)`**, or `destroy()` before `end()`, aborts the flow
  *   (`flow.abort(err)`). `destroy()` without an error after `end()` is a
- *   graceful release: the inner `close()` already started is left to finish,
- *   and the flow is read (data dropped) until its `EOF`, so the remote is not
- *   reset. Call `flow.abort()` yourself to cut that short.
+ *   graceful release: it calls `flow.close()`, which waits for the remote's
+ *   end without resetting it (data still unread stays in the flow; if the
+ *   remote sends more than the flow buffers, that close waits until
+ *   `flow.abort()`).
  *
  * The stream owns the flow from now on: do not read from it directly.
  */

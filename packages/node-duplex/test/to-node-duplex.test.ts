@@ -22,7 +22,13 @@ import { toNodeDuplex } from '../src/index.js';
 class Pipe {
   readonly chunks: (Uint8Array | Eof | FlowError)[] = [];
   readonly waiters: ((r: ReadResult) => void)[] = [];
+  #ended!: () => void;
+  /** Resolves once EOF or an error was put: the writer's end, read or not. */
+  readonly ended = new Promise<void>((resolve) => {
+    this.#ended = resolve;
+  });
   put(item: Uint8Array | Eof | FlowError): void {
+    if (!(item instanceof Uint8Array)) this.#ended();
     const w = this.waiters.shift();
     if (w !== undefined) w(toResult(item));
     else this.chunks.push(item);
@@ -44,21 +50,17 @@ class TestFlow implements Flow {
   readonly log: string[] = [];
   readonly written: Uint8Array[] = [];
   #state: 'open' | 'writeClosed' | 'aborted' = 'open';
+  #closeWrite: Promise<WriteResult> | undefined;
   #closed: Promise<void> | undefined;
-  #remoteClosed!: () => void;
-  readonly remoteClosed = new Promise<void>((resolve) => {
-    this.#remoteClosed = resolve;
-  });
+  /** What the next closeWrite() resolves with (a test sets a failure). */
+  closeWriteResult: WriteResult = ok();
   constructor(
     readonly incoming: Pipe,
     readonly outgoing: Pipe,
   ) {}
   read(): Promise<ReadResult> {
     this.log.push('read');
-    return this.incoming.take().then((r) => {
-      if (r.ok && r.value === EOF) this.#remoteClosed();
-      return r;
-    });
+    return this.incoming.take();
   }
   write(buffer: Uint8Array): Promise<WriteResult> {
     return this.writev([buffer]);
@@ -72,22 +74,28 @@ class TestFlow implements Flow {
     }
     return Promise.resolve(ok());
   }
-  close(): Promise<void> {
-    this.log.push('close');
-    if (this.#closed === undefined) {
+  closeWrite(): Promise<WriteResult> {
+    this.log.push('closeWrite');
+    if (this.#closeWrite === undefined) {
       if (this.#state === 'open') {
         this.#state = 'writeClosed';
-        this.outgoing.put(EOF);
+        if (this.closeWriteResult.ok) this.outgoing.put(EOF);
       }
-      this.#closed = this.remoteClosed;
+      this.#closeWrite = Promise.resolve(this.closeWriteResult);
     }
+    return this.#closeWrite;
+  }
+  close(): Promise<void> {
+    this.log.push('close');
+    // As a socket flow: half-close, then wait for the remote's end (which
+    // needs no read while it fits the buffers).
+    this.#closed ??= this.closeWrite().then(() => this.incoming.ended);
     return this.#closed;
   }
   abort(reason?: unknown): void {
     this.log.push(`abort:${reason instanceof Error ? reason.message : String(reason)}`);
     this.#state = 'aborted';
     this.outgoing.put({ type: 'reset', message: 'peer aborted' });
-    this.#remoteClosed();
   }
 }
 
@@ -108,9 +116,11 @@ async function readAll(flow: Flow, limit = 10_000): Promise<{ bytes: Buffer; end
   throw new Error('readAll: too many chunks');
 }
 
+/** Every chunk as emitted: flowing mode, because read() would concatenate buffered chunks. */
 async function collect(stream: Duplex): Promise<Buffer[]> {
   const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
+  stream.on('data', (chunk: Buffer) => parts.push(chunk));
+  await once(stream, 'end');
   return parts;
 }
 
@@ -149,6 +159,7 @@ describe('toNodeDuplex', () => {
       },
       write: (buffer) => b.write(buffer),
       writev: (buffers) => b.writev(buffers),
+      closeWrite: () => b.closeWrite(),
       close: () => b.close(),
       abort: (reason) => b.abort(reason),
     };
@@ -192,7 +203,8 @@ describe('toNodeDuplex', () => {
     const duplex = toNodeDuplex(a);
     duplex.end(Buffer.from('request'));
     await once(duplex, 'finish');
-    expect(a.log).toContain('close');
+    expect(a.log).toContain('closeWrite');
+    expect(a.log).not.toContain('close');
     // The remote sees the request then EOF, and can still answer.
     const req = await readAll(b);
     expect(req.end).toBe('eof');
@@ -203,6 +215,21 @@ describe('toNodeDuplex', () => {
     expect(Buffer.concat(got).toString()).toBe('reply');
     await closed;
     expect(a.log.some((l) => l.startsWith('abort'))).toBe(false);
+  });
+
+  it("a failed closeWrite errors the stream instead of emitting 'finish'", async () => {
+    const [a] = testPair();
+    a.closeWriteResult = err({ type: 'reset', message: 'reset during the flush', code: 'ECONNRESET' });
+    const duplex = toNodeDuplex(a);
+    let finished = false;
+    duplex.on('finish', () => {
+      finished = true;
+    });
+    duplex.end(Buffer.from('last words'));
+    const [error] = (await once(duplex, 'error')) as [Error & { code: string }];
+    expect(error.code).toBe('ECONNRESET');
+    expect((error.cause as FlowError).type).toBe('reset');
+    expect(finished).toBe(false);
   });
 
   it('a read error destroys the stream with an Error whose cause is the flow error', async () => {
@@ -240,7 +267,7 @@ describe('toNodeDuplex', () => {
     expect(r.ok).toBe(false);
   });
 
-  it('destroy() before end() aborts; destroy() after end() lets the close finish without a reset', async () => {
+  it('destroy() before end() aborts; destroy() after end() closes the flow without a reset', async () => {
     {
       const [a] = testPair();
       const duplex = toNodeDuplex(a);
@@ -256,8 +283,9 @@ describe('toNodeDuplex', () => {
       duplex.destroy();
       await once(duplex, 'close');
       expect(a.log.some((l) => l.startsWith('abort'))).toBe(false);
-      // The remote got a clean EOF, sends trailing bytes and closes; the
-      // adapter drains them so the inner close completes.
+      expect(a.log).toContain('close');
+      // The remote got a clean EOF, sends trailing bytes and closes: the
+      // inner close completes without anyone reading them.
       expect((await readAll(b)).end).toBe('eof');
       await b.write(Buffer.from('late'));
       await b.close();
