@@ -2,19 +2,20 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { type ConnectError, formatError } from '@flowkit/flow-types';
 import { pair } from '@flowkit/memory';
 import * as tls from '@flowkit/tls';
 import * as unix from '@flowkit/unix';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CertMatrix, makeCertMatrix } from '../../packages/tls/test/support/certs.js';
+import { assertBudgeted } from '../testing/budgeted-property.js';
 import { makeCertificates, type TourCertificates } from '../tour/certs.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 let certs: TourCertificates;
 let other: TourCertificates;
 let dir: string;
@@ -27,60 +28,166 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('the TLS certificate matrix', () => {
-  it('lives in packages/tls/test/matrix.test.ts (run by `pnpm test`), covering the cases named in the issue', async () => {
-    const text = await readFile(join(root, 'packages/tls/test/matrix.test.ts'), 'utf8');
-    for (const name of ['expired', 'not yet valid', 'self-signed', 'incomplete chain', 'wrong host']) {
-      expect(text).toContain(name);
-    }
+/** A Node TLS server (a peer that is not ours) on 127.0.0.1:0 presenting `cert`; it ends each connection. */
+async function nodeTlsServer(cert: string, key: string): Promise<number> {
+  const server = createTlsServer({ cert, key }, (socket) => {
+    socket.on('error', () => {});
+    socket.end();
   });
-});
-
-/** A wrapClient result against a self-signed server (not trusted by `ca`), over memory. */
-async function againstUntrusted(options: object): Promise<boolean> {
-  const [c, s] = pair();
-  const server = tls.wrapServer(s, { cert: other.cert, key: other.key });
-  const client = await tls.wrapClient(c, options as tls.TlsClientOptions);
-  c.abort();
-  s.abort();
-  const sr = await server;
-  if (sr.ok) sr.value.abort();
-  if (client.ok) client.value.abort();
-  return client.ok;
+  server.on('tlsClientError', () => {});
+  tlsServers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
 }
 
-describe('no option combination silently disables verification', () => {
-  it('random mixes of client options (incl. Node-level ones) never accept an untrusted server; only an own dangerouslyDisableVerification: true does', async () => {
-    const options = fc.record(
+/** `tls.connect` to 127.0.0.1:`port`: the flow is aborted at once; the result's error type, or `ok`. */
+async function dial(port: number, options: object): Promise<string> {
+  const r = await tls.connect({ ...(options as tls.TlsConnectOptions), host: '127.0.0.1', port });
+  if (r.ok) r.value.abort();
+  return r.ok ? 'ok' : r.error.type;
+}
+
+/** Servers a verifying client must refuse: the certificate matrix's bad cases, each a real handshake. */
+const badServers = [
+  'expired',
+  'not yet valid',
+  'wrong host',
+  'self-signed',
+  'untrusted root',
+  'incomplete chain',
+];
+let m: CertMatrix;
+const tlsServers: TlsServer[] = [];
+const ports = new Map<string, number>();
+
+describe('no option combination silently disables verification (real handshakes on loopback)', () => {
+  beforeAll(async () => {
+    m = makeCertMatrix();
+    const presented: Record<string, readonly [string, string]> = {
+      good: [m.good.chain, m.good.key],
+      expired: [m.expired.chain, m.expired.key],
+      'not yet valid': [m.notYetValid.chain, m.notYetValid.key],
+      'wrong host': [m.wrongHost.chain, m.wrongHost.key],
+      'self-signed': [m.selfSigned.cert, m.selfSigned.key],
+      'untrusted root': [m.untrusted.chain, m.untrusted.key],
+      // The leaf without its intermediate: the client trusts only the root.
+      'incomplete chain': [m.good.cert, m.good.key],
+    };
+    for (const [name, [cert, key]] of Object.entries(presented))
+      ports.set(name, await nodeTlsServer(cert, key));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(tlsServers.map((s) => new Promise((done) => s.close(done))));
+    m?.cleanup();
+  });
+
+  /** Client options flowkit accepts, none of which may turn verification off. The CA is never `inter`. */
+  const accepted = () =>
+    fc.record(
       {
-        ca: fc.constantFrom(certs.ca, certs.cert, [certs.ca]),
-        servername: fc.constantFrom('localhost', '127.0.0.1', 'example.invalid'),
-        host: fc.constantFrom('localhost', '127.0.0.1'),
-        alpnProtocols: fc.constant(['h2']),
-        minVersion: fc.constantFrom('TLSv1.2', 'TLSv1.3'),
-        dangerouslyDisableVerification: fc.constantFrom(false, 'true', 1, 'yes', undefined),
-        rejectUnauthorized: fc.constantFrom(false, 0),
-        checkServerIdentity: fc.constant(() => undefined),
-        requestOCSP: fc.boolean(),
-        enableTrace: fc.constant(false),
-        secureContext: fc.constant({}),
-        ciphers: fc.constant('ALL'),
+        ca: fc.constantFrom(m.root.cert, [m.root.cert], new TextEncoder().encode(m.root.cert), [
+          m.root.cert,
+          certs.ca,
+        ]),
+        servername: fc.constantFrom('localhost', undefined),
+        alpnProtocols: fc.constantFrom(['h2'], ['h2', 'http/1.1'], undefined),
+        minVersion: fc.constantFrom('TLSv1.2', 'TLSv1.3', undefined),
+        maxVersion: fc.constantFrom('TLSv1.3', undefined),
+        dangerouslyDisableVerification: fc.constantFrom(false, undefined),
+        noDelay: fc.boolean(),
       },
-      { requiredKeys: [] },
+      { requiredKeys: ['ca'] },
     );
-    await fc.assert(
-      fc.asyncProperty(options, async (o) => {
-        expect(await againstUntrusted(o)).toBe(false);
+
+  it('accepted option mixes reach a handshake: the good server is accepted, every bad one refused as `certificate`', async () => {
+    let handshakes = 0;
+    await assertBudgeted(
+      fc.asyncProperty(accepted(), fc.constantFrom(...badServers), async (o, bad) => {
+        expect(await dial(ports.get('good')!, o), 'good server').toBe('ok');
+        expect(await dial(ports.get(bad)!, o), bad).toBe('certificate');
+        handshakes += 2;
       }),
-      { numRuns: 40, seed: 3 },
+      { numRuns: 40, seed: 3, budgetMs: 30_000 },
     );
-    expect(await againstUntrusted({ dangerouslyDisableVerification: true })).toBe(true);
+    expect(handshakes).toBe(80);
+    // The same servers with verification explicitly off are accepted: the refusals above were verification.
+    for (const bad of badServers) {
+      expect(await dial(ports.get(bad)!, { dangerouslyDisableVerification: true }), bad).toBe('ok');
+    }
+  }, 60_000);
+
+  it('Node-level side doors and non-boolean flags are refused up front as `invalid-option`, naming one of them', async () => {
+    const sideDoors: Record<string, unknown> = {
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+      secureContext: {},
+      ciphers: 'ALL',
+      secureProtocol: 'TLS_method',
+      pskCallback: () => null,
+    };
+    const doors = fc.subarray(
+      [
+        ...Object.entries(sideDoors),
+        ['dangerouslyDisableVerification', 'true'] as const,
+        ['dangerouslyDisableVerification', 1] as const,
+      ],
+      { minLength: 1 },
+    );
+    await assertBudgeted(
+      fc.asyncProperty(accepted(), doors, fc.constantFrom(...badServers), async (o, extra, bad) => {
+        const options: object = { ...o, ...Object.fromEntries(extra) };
+        const r = await tls.connect({
+          ...(options as tls.TlsConnectOptions),
+          host: '127.0.0.1',
+          port: ports.get(bad)!,
+        });
+        if (r.ok) r.value.abort();
+        expect(r.ok ? 'ok' : r.error.type, bad).toBe('invalid-option');
+        if (!r.ok && r.error.type === 'invalid-option')
+          expect(Object.keys(options)).toContain(r.error.option);
+      }),
+      { numRuns: 40, seed: 4, budgetMs: 20_000 },
+    );
   });
 
   it('an inherited dangerouslyDisableVerification (a polluted prototype) does not turn verification off', async () => {
-    const options = Object.create({ dangerouslyDisableVerification: true }) as object;
-    Object.assign(options, { ca: certs.ca, servername: 'localhost' });
-    expect(await againstUntrusted(options)).toBe(false);
+    // Passed as is, not spread: a spread would drop the inherited flag before tls.connect saw it.
+    const polluted = (port: number) =>
+      Object.assign(Object.create({ dangerouslyDisableVerification: true }) as tls.TlsConnectOptions, {
+        ca: m.root.cert,
+        servername: 'localhost',
+        host: '127.0.0.1',
+        port,
+      });
+    const type = async (port: number) => {
+      const r = await tls.connect(polluted(port));
+      if (r.ok) r.value.abort();
+      return r.ok ? 'ok' : r.error.type;
+    };
+    for (const bad of badServers) expect(await type(ports.get(bad)!), bad).toBe('certificate');
+    expect(await type(ports.get('good')!)).toBe('ok');
+  });
+
+  it('over memory too (wrapClient): an untrusted server is refused as `certificate`; only an own flag accepts it', async () => {
+    const over = async (options: object) => {
+      const [c, s] = pair();
+      const server = tls.wrapServer(s, { cert: m.selfSigned.cert, key: m.selfSigned.key });
+      const client = await tls.wrapClient(c, options as tls.TlsClientOptions);
+      c.abort();
+      s.abort();
+      const sr = await server;
+      if (sr.ok) sr.value.abort();
+      if (client.ok) client.value.abort();
+      return client.ok ? 'ok' : client.error.type;
+    };
+    expect(await over({ ca: m.root.cert, servername: 'localhost' })).toBe('certificate');
+    const polluted = Object.assign(Object.create({ dangerouslyDisableVerification: true }) as object, {
+      ca: m.root.cert,
+      servername: 'localhost',
+    });
+    expect(await over(polluted)).toBe('certificate');
+    expect(await over({ servername: 'localhost', dangerouslyDisableVerification: true })).toBe('ok');
   });
 });
 
