@@ -1,13 +1,15 @@
 // The release round trip, `pnpm release:check`: build, start a local registry
 // on 127.0.0.1, version and publish a copy of the workspace to it, then
 // install and run the packages as a new user would, in fresh projects outside
-// the monorepo, with npm, pnpm, Bun and Deno. Exits non-zero if any check
+// the monorepo, with npm, pnpm, Bun and Deno, and type-check every README
+// example as a consumer under TypeScript 5.9 and 7. Exits non-zero if any check
 // failed. RELEASING.md describes the flow.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installRuntime, runtime } from '../runtimes/runtimes.js';
+import { typesChecks } from '../types-check/check.js';
 import { type Check, consumerChecks } from './consumer.js';
 import { describeExit, run, tail } from './exec.js';
 import { publishWorkspace } from './publish.js';
@@ -55,6 +57,7 @@ try {
     );
     console.log(`     published ${published.map((p) => `${p.name}@${p.version}`).join(', ')}`);
     checks.push(...(await consumerChecks(scratch, registry, published, tools)));
+    checks.push(...(await typesChecks(root, scratch, registry, published)));
   } finally {
     await registry.stop();
   }
