@@ -7,6 +7,7 @@ import {
   listenerCaseContext,
   listenerTopics,
 } from '../src/index.js';
+import { runCase } from '../src/runner/plan.js';
 import { brokenVariants } from './support/broken.js';
 import { brokenListenerVariants } from './support/broken-listener.js';
 import { referenceListenerOptions } from './support/reference-listener.js';
@@ -21,6 +22,10 @@ function findCase(id: string): FlowCase {
 
 // Short deadlines: a broken flow that hangs should be reported in about a second.
 const timings = { opTimeoutMs: 1_000, transferTimeoutMs: 5_000 };
+// Each case runs as the runners run it: with per-case hygiene (a stray
+// rejection fails the case), without the leak check (the broken flows are
+// all in memory).
+const hygiene = { caseTimeoutMs: 15_000, leakCheck: false };
 
 describe('the suite catches broken flows', () => {
   for (const variant of brokenVariants) {
@@ -29,7 +34,7 @@ describe('the suite catches broken flows', () => {
         it(`${id} fails`, async () => {
           const c = findCase(id);
           const ctx = flowCaseContext({ name: variant.name, makePair: variant.makePair }, timings);
-          const failure = await c.run(ctx).then(
+          const failure = await runCase(() => c.run(ctx), hygiene).then(
             () => undefined,
             (e: unknown) => e,
           );
@@ -49,7 +54,7 @@ describe('the self-test is meaningful', () => {
   it('every case named above passes against the reference pair', async () => {
     const ctx = flowCaseContext({ name: 'reference', makePair: async () => referencePair() }, timings);
     const ids = new Set(brokenVariants.flatMap((v) => v.mustCatch));
-    for (const id of ids) await findCase(id).run(ctx);
+    for (const id of ids) await runCase(() => findCase(id).run(ctx), hygiene);
     expect(ids.size).toBeGreaterThanOrEqual(20);
   }, 30_000);
 
@@ -71,12 +76,10 @@ describe('the suite catches broken listeners', () => {
       for (const id of variant.mustCatch) {
         it(`${id} fails`, async () => {
           const ctx = listenerCaseContext(variant.options(), { opTimeoutMs: 1_000 });
-          const failure = await findListenerCase(id)
-            .run(ctx)
-            .then(
-              () => undefined,
-              (e: unknown) => e,
-            );
+          const failure = await runCase(() => findListenerCase(id).run(ctx), hygiene).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
           expect(failure, `${id} passed against a listener where ${variant.name}`).toBeInstanceOf(
             ConformanceError,
           );
@@ -88,6 +91,6 @@ describe('the suite catches broken listeners', () => {
   it('every listener case named above passes against the reference listener', async () => {
     const ctx = listenerCaseContext(referenceListenerOptions(), { opTimeoutMs: 1_000 });
     for (const id of new Set(brokenListenerVariants.flatMap((v) => v.mustCatch)))
-      await findListenerCase(id).run(ctx);
+      await runCase(() => findListenerCase(id).run(ctx), hygiene);
   });
 });

@@ -5,6 +5,7 @@ import { referencePair } from './support/reference-pair.js';
 flowConformance({
   name: 'reference pair',
   makePair: async () => referencePair(),
+  leakCheck: true,
 });
 
 flowConformance({
@@ -13,4 +14,4 @@ flowConformance({
   timeoutMs: 30_000,
 });
 
-listenerConformance(referenceListenerOptions());
+listenerConformance({ ...referenceListenerOptions(), leakCheck: true });

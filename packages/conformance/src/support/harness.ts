@@ -1,4 +1,5 @@
 import type { Flow } from '@flowkit/flow-types';
+import { traced } from '../runner/trace.js';
 import { guard } from './ops.js';
 import { withTimeout } from './timing.js';
 import type {
@@ -64,16 +65,17 @@ export function flowCaseContext(
     transferTimeoutMs,
     async withPair<T>(body: (a: Flow, b: Flow) => Promise<T>): Promise<T> {
       const pair = await withTimeout(
-        guard('makePair()', () => options.makePair()),
+        guard('makePair()', () => options.makePair(), 'harness'),
         opTimeoutMs,
         'makePair()',
       );
-      const [a, b] = pair;
+      const [a, b] = [traced(pair[0], 'dialer'), traced(pair[1], 'acceptor')];
       const teardown = async (): Promise<void> => {
         abortQuietly(a);
         abortQuietly(b);
         const cleanup = options.cleanup;
-        if (cleanup !== undefined) await withTimeout(guard('cleanup()', cleanup), opTimeoutMs, 'cleanup()');
+        if (cleanup !== undefined)
+          await withTimeout(guard('cleanup()', cleanup, 'harness'), opTimeoutMs, 'cleanup()');
       };
       let result: T;
       try {

@@ -1,4 +1,5 @@
 import type { Flow, Listener } from '@flowkit/flow-types';
+import { traced } from '../runner/trace.js';
 import { describeValue, fail } from './assert.js';
 import { guard } from './ops.js';
 import { withTimeout } from './timing.js';
@@ -12,16 +13,21 @@ function isListener(x: Flow | Listener<Flow>): x is Listener<Flow> {
  * Builds the context a listener case runs with; see {@link ListenerCaseContext}.
  * `opTimeoutMs` defaults to a quarter of the test timeout, at most 5 s.
  */
-export function listenerCaseContext(
-  options: ListenerConformanceOptions,
+export function listenerCaseContext<A>(
+  typed: ListenerConformanceOptions<A>,
   timings: { readonly opTimeoutMs?: number } = {},
 ): ListenerCaseContext {
+  // The cases hand `connect` and `listenAgain` only listeners that `listen`
+  // returned, so forgetting the address type here is sound.
+  const options = typed as unknown as ListenerConformanceOptions;
   const opTimeoutMs = timings.opTimeoutMs ?? Math.min(5_000, Math.floor((options.timeoutMs ?? 20_000) / 4));
   return {
     options,
     opTimeoutMs,
     async withScope<T>(body: (scope: ListenerScope) => Promise<T>): Promise<T> {
       const flows = new Set<Flow>();
+      let dialed = 0;
+      let accepted = 0;
       const listeners = new Set<Listener<Flow>>();
       const scope: ListenerScope = {
         track(resource) {
@@ -47,7 +53,7 @@ export function listenerCaseContext(
           );
           if (!r.ok) fail(`connect() failed: ${describeValue(r.error)}`);
           flows.add(r.value);
-          return r.value;
+          return traced(r.value, `dialer ${++dialed}`);
         },
         async accept(listener) {
           const r = await withTimeout(
@@ -57,7 +63,7 @@ export function listenerCaseContext(
           );
           if (!r.ok) fail(`accept() failed: ${describeValue(r.error)}`);
           flows.add(r.value);
-          return r.value;
+          return traced(r.value, `acceptor ${++accepted}`);
         },
       };
       const teardown = async (): Promise<void> => {
@@ -78,7 +84,8 @@ export function listenerCaseContext(
           ),
         );
         const cleanup = options.cleanup;
-        if (cleanup !== undefined) await withTimeout(guard('cleanup()', cleanup), opTimeoutMs, 'cleanup()');
+        if (cleanup !== undefined)
+          await withTimeout(guard('cleanup()', cleanup, 'harness'), opTimeoutMs, 'cleanup()');
       };
       let result: T;
       try {

@@ -8,17 +8,26 @@ import { remaining, withTimeout } from './timing.js';
  * {@link ConformanceError} that says `what` broke the no-throw rule. The
  * returned promise is marked handled, so a caller that never awaits it (an
  * unawaited write) causes no unhandled rejection; awaiting it still throws.
+ *
+ * With `source: 'harness'` the call is the suite user's own code (`makePair`,
+ * `cleanup`), and the message says so instead of blaming the flow.
  */
-export function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+export function guard<T>(
+  what: string,
+  fn: () => Promise<T>,
+  source: 'flow' | 'harness' = 'flow',
+): Promise<T> {
+  const rule = (verb: string): string =>
+    source === 'harness'
+      ? `${what} ${verb}: an error in the conformance options' own code, not a broken Flow promise`
+      : `${what} ${verb} (flowkit methods never ${verb === 'threw' ? 'throw' : 'reject'})`;
   let p: Promise<T>;
   try {
     p = Promise.resolve(fn()).catch((e: unknown) => {
-      throw new ConformanceError(`${what} rejected (flowkit methods never reject): ${describeValue(e)}`);
+      throw new ConformanceError(`${rule('rejected')}: ${describeValue(e)}`);
     });
   } catch (e) {
-    p = Promise.reject(
-      new ConformanceError(`${what} threw (flowkit methods never throw): ${describeValue(e)}`),
-    );
+    p = Promise.reject(new ConformanceError(`${rule('threw')}: ${describeValue(e)}`));
   }
   p.catch(() => {});
   return p;

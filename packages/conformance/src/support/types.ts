@@ -49,6 +49,21 @@ export interface FlowConformanceOptions {
   readonly capabilities?: FlowCapabilities;
   /** Per-test timeout in milliseconds. Default `20_000`. */
   readonly timeoutMs?: number;
+  /** {@inheritDoc LeakCheckOption.leakCheck} */
+  readonly leakCheck?: boolean;
+}
+
+/** The opt-in leak check, an option of both suites. */
+export interface LeakCheckOption {
+  /**
+   * Fails a case that leaves handles (sockets, servers, pipes, child
+   * processes) or timers open once it ended and `cleanup` ran, after a grace
+   * of 2 s for handles released on a later turn of the event loop. Counted
+   * with `process.getActiveResourcesInfo()`; where the runtime lacks it, the
+   * runners show a skipped "leak check (skipped: unavailable, …)" entry and
+   * the cases run without it. Default `false`.
+   */
+  readonly leakCheck?: boolean;
 }
 
 /** What every flow case gets. */
@@ -95,22 +110,28 @@ export interface Topic<C> {
 /** A group of flow cases. */
 export type FlowTopic = Topic<FlowCase>;
 
-/** What {@link listenerConformance} takes. */
-export interface ListenerConformanceOptions {
+/**
+ * What {@link listenerConformance} takes. `A` is the listener's address type
+ * (`TcpAddress`, `{ name: string }`…), inferred from `listen`, so `connect`
+ * and `listenAgain` read `listener.address` without a cast.
+ */
+export interface ListenerConformanceOptions<A = unknown> {
   /** Prefix of every suite title. */
   readonly name: string;
   /** Binds a fresh address (port 0, a new temp path, a unique name). */
-  readonly listen: () => Promise<Result<Listener<Flow>, ListenError>>;
+  readonly listen: () => Promise<Result<Listener<Flow, A>, ListenError>>;
   /** Dials the address `listener` is bound to. */
-  readonly connect: (listener: Listener<Flow>) => Promise<Result<Flow, ConnectError>>;
+  readonly connect: (listener: Listener<Flow, A>) => Promise<Result<Flow, ConnectError>>;
   /** Dials an address nobody listens on; must resolve a typed error. Cases skipped when absent. */
   readonly connectToNothing?: () => Promise<Result<Flow, ConnectError>>;
   /** Binds `listener`'s address again; must resolve `{ type: 'in-use' }` while it is live. Cases skipped when absent. */
-  readonly listenAgain?: (listener: Listener<Flow>) => Promise<Result<Listener<Flow>, ListenError>>;
+  readonly listenAgain?: (listener: Listener<Flow, A>) => Promise<Result<Listener<Flow, A>, ListenError>>;
   /** Runs after each test, after every listener and flow the test opened was closed or aborted. */
   readonly cleanup?: () => Promise<void>;
   /** Per-test timeout in milliseconds. Default `20_000`. */
   readonly timeoutMs?: number;
+  /** {@inheritDoc LeakCheckOption.leakCheck} */
+  readonly leakCheck?: boolean;
 }
 
 /** What every listener case gets. */
