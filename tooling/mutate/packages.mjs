@@ -1,0 +1,13 @@
+// What `pnpm mutate` mutates, per package (globs under packages/<name>/).
+// index.ts files only re-export; type-only files have nothing to mutate.
+export const mutated = {
+  'flow-types': ['src/**/*.ts', '!src/index.ts'],
+  kernel: ['src/**/*.ts', '!src/index.ts'],
+  memory: ['src/**/*.ts', '!src/index.ts'],
+  combinators: ['src/**/*.ts', '!src/index.ts'],
+  'node-duplex': ['src/**/*.ts', '!src/index.ts'],
+  // The conformance suite's support code (harness, assertions, transfer and
+  // timing helpers), not the cases: the cases are tested by running them
+  // against broken flows, which a mutant of a case would also have to pass.
+  conformance: ['src/support/**/*.ts'],
+};
