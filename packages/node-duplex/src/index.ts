@@ -1,7 +1,4 @@
 export { abortOnSignal } from './close-signal.js';
-export type { DialContext } from './dial.js';
-export { dial } from './dial.js';
-export { connectErrorFromNode, flowErrorFromNode, listenErrorFromNode } from './errors.js';
 export {
   checkBacklog,
   checkBoolean,
@@ -17,8 +14,6 @@ export {
   readOptions,
   show,
 } from './options.js';
-export type { ServeHooks } from './server-listener.js';
-export { ServerListener, serve } from './server-listener.js';
 export type { FromNodeDuplexOptions, SocketFlowHooks, SocketFlowState } from './socket-flow.js';
 export { DEFAULT_READ_HIGH_WATER_MARK, fromNodeDuplex, SocketFlow } from './socket-flow.js';
 export type { ToNodeDuplexOptions } from './to-node-duplex.js';

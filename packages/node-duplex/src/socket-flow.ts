@@ -13,8 +13,8 @@ import {
   type ReadResult,
   type WriteResult,
 } from '@flowkit/flow-types';
+import { flowErrorFromNode } from '@flowkit/socket';
 import { abortOnSignal } from './close-signal.js';
-import { flowErrorFromNode } from './errors.js';
 import { show } from './options.js';
 
 /** Default read-queue high-water mark: 64 KiB. */

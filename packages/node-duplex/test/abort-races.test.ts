@@ -4,8 +4,9 @@ import type { AddressInfo, ListenOptions, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Flow } from '@flowkit/flow-types';
+import { dial, serve } from '@flowkit/socket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dial, fromNodeDuplex, type SocketFlow, serve } from '../src/index.js';
+import { fromNodeDuplex, type SocketFlow } from '../src/index.js';
 
 // Races abort() against close/read/write on real tcp and unix sockets and
 // checks that every socket handle is closed afterwards. The count of open

@@ -1,6 +1,7 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { dial, fromNodeDuplex, type ServerListener, type SocketFlow, serve } from '../src/index.js';
+import { dial, type ServerListener, serve } from '@flowkit/socket';
+import { fromNodeDuplex, type SocketFlow } from '../src/index.js';
 
 type Addr = { port: number };
 

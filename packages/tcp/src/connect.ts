@@ -1,5 +1,6 @@
 import { type ConnectError, err, type Result } from '@flowkit/flow-types';
-import { dial, fromNodeDuplex } from '@flowkit/node-duplex';
+import { fromNodeDuplex } from '@flowkit/node-duplex';
+import { dial } from '@flowkit/socket';
 import { formatTcpAddress, socketAddresses, type TcpAddress, type TcpFlow } from './address.js';
 import { readTcpConnectOptions, type TcpConnectOptions } from './options.js';
 

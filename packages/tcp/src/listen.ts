@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { err, type ListenError, type Result } from '@flowkit/flow-types';
-import { fromNodeDuplex, type ServerListener, serve } from '@flowkit/node-duplex';
+import { fromNodeDuplex } from '@flowkit/node-duplex';
+import { type ServerListener, serve } from '@flowkit/socket';
 import { formatTcpAddress, socketAddresses, type TcpAddress, type TcpFlow } from './address.js';
 import { readTcpListenOptions, type TcpListenOptions } from './options.js';
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { InvalidOptionError } from '@flowkit/flow-types';
 import {
   checkBacklog,
@@ -45,7 +46,7 @@ export interface TcpConnectOptions extends TcpSocketOptions {
   readonly signal?: AbortSignal;
   /** Gives up after this many milliseconds: `{ type: 'timeout' }`. Default: the OS's own limit. */
   readonly timeout?: number;
-  /** Local IP address to dial from. Default: chosen by the OS. */
+  /** Local IP address to dial from (an IP literal, not a host name). Default: chosen by the OS. */
   readonly localAddress?: string;
   /** Local port to dial from, 1–65535. Default: chosen by the OS. */
   readonly localPort?: number;
@@ -135,7 +136,7 @@ function checkConnect(o: TcpConnectOptions): InvalidOptionError | undefined {
     checkPort(o.port, { allowZero: false }) ??
     checkSignal(o.signal) ??
     checkTimeout(o.timeout) ??
-    checkHost(o.localAddress, { option: 'localAddress' }) ??
+    checkLocalAddress(o.localAddress) ??
     (o.localPort === undefined
       ? undefined
       : checkPort(o.localPort, { option: 'localPort', allowZero: false })) ??
@@ -144,6 +145,12 @@ function checkConnect(o: TcpConnectOptions): InvalidOptionError | undefined {
       : invalidOption('family', `must be 0, 4 or 6, got ${show(o.family)}`)) ??
     checkSocketOptions(o)
   );
+}
+
+/** node:net binds a dialing socket only to an IP literal, and throws for anything else. */
+function checkLocalAddress(value: unknown): InvalidOptionError | undefined {
+  if (value === undefined || (typeof value === 'string' && isIP(value) !== 0)) return undefined;
+  return invalidOption('localAddress', `must be an IPv4 or IPv6 address, got ${show(value)}`);
 }
 
 function checkListen(o: TcpListenOptions): InvalidOptionError | undefined {

@@ -79,6 +79,11 @@ describe('options', () => {
     [{ port: 80, signal: {} }, 'signal'],
     [{ port: 80, family: 5 }, 'family'],
     [{ port: 80, noDelay: 'yes' }, 'noDelay'],
+    // node:net throws ERR_INVALID_IP_ADDRESS for these (issue 13: the
+    // promise rejected); a local address must be an IP literal.
+    [{ host: '127.0.0.1', port: 9, localAddress: 'not-an-ip' }, 'localAddress'],
+    [{ host: '127.0.0.1', port: 9, localAddress: '80' }, 'localAddress'],
+    [{ host: '127.0.0.1', port: 9, localAddress: 'localhost' }, 'localAddress'],
   ])('connect(%j) is invalid-option naming %s', async (options, option) => {
     const r = await connect(options as never);
     expect(r.ok).toBe(false);

@@ -1,5 +1,6 @@
 import { type ConnectError, err, type Result } from '@flowkit/flow-types';
-import { dial, fromNodeDuplex } from '@flowkit/node-duplex';
+import { fromNodeDuplex } from '@flowkit/node-duplex';
+import { dial } from '@flowkit/socket';
 import { formatUnixAddress, netPath, type UnixAddress, type UnixFlow } from './address.js';
 import { readConnectOptions, type UnixConnectOptions } from './options.js';
 

@@ -1,6 +1,7 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { err, type ListenError, type Result } from '@flowkit/flow-types';
-import { fromNodeDuplex, listenErrorFromNode, type ServerListener, serve } from '@flowkit/node-duplex';
+import { fromNodeDuplex } from '@flowkit/node-duplex';
+import { listenErrorFromNode, type ServerListener, serve } from '@flowkit/socket';
 import { formatUnixAddress, netPath, type UnixAddress, type UnixFlow } from './address.js';
 import { readListenOptions, type UnixListenOptions } from './options.js';
 import { clearStaleSocket } from './stale.js';

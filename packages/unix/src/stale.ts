@@ -2,7 +2,7 @@ import { lstat, stat, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import type { ListenError } from '@flowkit/flow-types';
-import { listenErrorFromNode } from '@flowkit/node-duplex';
+import { listenErrorFromNode } from '@flowkit/socket';
 
 function probe(path: string): Promise<'live' | 'stale' | { error: unknown }> {
   return new Promise((resolve) => {

@@ -115,6 +115,21 @@ describe('paths', () => {
     const l = await listen({ path: join(dir, 'no-such-dir', 'x.sock') });
     expect(!l.ok && l.error.type).toBe('not-found');
   });
+
+  it('a regular file where a directory should be (ENOTDIR) is not-found, for listen and connect', async () => {
+    const file = join(dir, `plain-${n++}`);
+    writeFileSync(file, 'not a directory');
+    const path = join(file, 's.sock');
+    const l = await listen({ path });
+    expect(!l.ok && l.error.type).toBe('not-found');
+    if (!l.ok) {
+      expect('code' in l.error && l.error.code).toBe('ENOTDIR');
+      expect(l.error.message).toContain(path);
+    }
+    const c = await connect({ path });
+    expect(!c.ok && c.error.type).toBe('not-found');
+    if (!c.ok) expect('code' in c.error && c.error.code).toBe('ENOTDIR');
+  });
 });
 
 describe('abstract names', () => {

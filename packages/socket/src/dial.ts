@@ -1,4 +1,4 @@
-import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
+import { type NetConnectOpts, Socket } from 'node:net';
 import { type ConnectError, err, ok, type Result } from '@flowkit/flow-types';
 import { connectErrorFromNode } from './errors.js';
 
@@ -30,7 +30,19 @@ export function dial<F>(
     );
   }
   return new Promise((resolve) => {
-    const socket = netConnect({ ...options, allowHalfOpen: true });
+    // What net.connect() does, in two steps so that a throw still leaves us
+    // the socket (with its handle) to destroy.
+    const socket = new Socket({ ...options, allowHalfOpen: true });
+    try {
+      socket.connect(options);
+    } catch (error) {
+      // node:net validates some options by throwing (a bad localAddress is
+      // ERR_INVALID_IP_ADDRESS); Deno throws NotCapable without --allow-net.
+      // A result either way, never a rejection.
+      socket.destroy();
+      resolve(err(connectErrorFromNode(error, label)));
+      return;
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const done = (): void => {
       socket.off('connect', onConnect);

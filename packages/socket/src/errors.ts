@@ -23,7 +23,18 @@ function withCode<T extends object>(base: T, code: string | undefined, cause: un
 }
 
 function isNotFound(code: string): boolean {
-  return code === 'ENOENT' || code === 'ENOTFOUND' || code.startsWith('EAI_');
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENOTFOUND' || code.startsWith('EAI_');
+}
+
+/**
+ * Deno's node:net throws its own permission errors, without a `code`:
+ * `NotCapable` (Deno 2) or `PermissionDenied` (Deno 1), when the process
+ * lacks `--allow-net` / `--allow-read` / `--allow-write`.
+ */
+function isPermission(code: string, error: unknown): boolean {
+  if (code === 'EACCES' || code === 'EPERM') return true;
+  const name = error instanceof Error ? error.name : undefined;
+  return name === 'NotCapable' || name === 'PermissionDenied';
 }
 
 /**
@@ -36,8 +47,8 @@ function isNotFound(code: string): boolean {
  * | `EHOSTUNREACH`, `ENETUNREACH`, `EADDRNOTAVAIL` | `unreachable` |
  * | `ETIMEDOUT` | `timeout` |
  * | `ECONNRESET`, `EPIPE` | `reset` |
- * | `EACCES`, `EPERM` | `permission` |
- * | `ENOENT`, `ENOTFOUND`, `EAI_*` | `not-found` |
+ * | `EACCES`, `EPERM`; Deno's `NotCapable`, `PermissionDenied` | `permission` |
+ * | `ENOENT`, `ENOTDIR`, `ENOTFOUND`, `EAI_*` | `not-found` |
  * | anything else | `io` |
  */
 export function connectErrorFromNode(error: unknown, address: string): ConnectError {
@@ -57,7 +68,7 @@ export function connectErrorFromNode(error: unknown, address: string): ConnectEr
   } else if (c === 'ECONNRESET' || c === 'EPIPE') {
     type = 'reset';
     what = `connection to ${address} was reset by the peer while connecting`;
-  } else if (c === 'EACCES' || c === 'EPERM') {
+  } else if (isPermission(c, error)) {
     type = 'permission';
     what = `permission denied connecting to ${address}`;
   } else if (isNotFound(c)) {
@@ -77,8 +88,8 @@ export function connectErrorFromNode(error: unknown, address: string): ConnectEr
  * | code | type |
  * |---|---|
  * | `EADDRINUSE` | `in-use` |
- * | `EACCES`, `EPERM` | `permission` |
- * | `ENOENT`, `ENOTFOUND`, `EAI_*`, `EADDRNOTAVAIL` | `not-found` |
+ * | `EACCES`, `EPERM`; Deno's `NotCapable`, `PermissionDenied` | `permission` |
+ * | `ENOENT`, `ENOTDIR`, `ENOTFOUND`, `EAI_*`, `EADDRNOTAVAIL` | `not-found` |
  * | anything else | `io` |
  */
 export function listenErrorFromNode(error: unknown, address: string): ListenError {
@@ -89,7 +100,7 @@ export function listenErrorFromNode(error: unknown, address: string): ListenErro
   if (c === 'EADDRINUSE') {
     type = 'in-use';
     what = `${address} is already in use`;
-  } else if (c === 'EACCES' || c === 'EPERM') {
+  } else if (isPermission(c, error)) {
     type = 'permission';
     what = `permission denied binding ${address}`;
   } else if (isNotFound(c) || c === 'EADDRNOTAVAIL') {

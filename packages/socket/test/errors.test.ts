@@ -15,6 +15,7 @@ describe('connectErrorFromNode', () => {
     ['EACCES', 'permission'],
     ['EPERM', 'permission'],
     ['ENOENT', 'not-found'],
+    ['ENOTDIR', 'not-found'],
     ['ENOTFOUND', 'not-found'],
     ['EAI_AGAIN', 'not-found'],
     ['EAI_FAIL', 'not-found'],
@@ -43,6 +44,7 @@ describe('listenErrorFromNode', () => {
     ['EACCES', 'permission'],
     ['EPERM', 'permission'],
     ['ENOENT', 'not-found'],
+    ['ENOTDIR', 'not-found'],
     ['ENOTFOUND', 'not-found'],
     ['EAI_NONAME', 'not-found'],
     ['EADDRNOTAVAIL', 'not-found'],
@@ -56,6 +58,28 @@ describe('listenErrorFromNode', () => {
     expect(e.message).toContain('/run/app.sock');
     expect('code' in e && e.code).toBe(code);
     expect(e.cause).toBe(cause);
+  });
+});
+
+describe("Deno's permission errors (thrown without a code)", () => {
+  // What Deno's node:net throws without --allow-net: Deno 2 `NotCapable`,
+  // Deno 1 `PermissionDenied` (a class named so, no errno code).
+  const denoError = (name: string): Error => {
+    const e = new Error('Requires net access to "127.0.0.1:0", run again with the --allow-net flag');
+    e.name = name;
+    return e;
+  };
+  it.each(['NotCapable', 'PermissionDenied'])('%s → permission, for listen and connect', (name) => {
+    const cause = denoError(name);
+    const l = listenErrorFromNode(cause, '127.0.0.1:0');
+    expect(l.type).toBe('permission');
+    expect(l.message).toContain('127.0.0.1:0');
+    expect(l.cause).toBe(cause);
+    expect('code' in l).toBe(false);
+    expect(connectErrorFromNode(cause, '127.0.0.1:80').type).toBe('permission');
+  });
+  it('another error of the same shape stays io', () => {
+    expect(listenErrorFromNode(denoError('TypeError'), 'x').type).toBe('io');
   });
 });
 

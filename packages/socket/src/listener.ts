@@ -1,4 +1,4 @@
-import { createServer, type ListenOptions, type Server, type ServerOpts, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { err, type Flow, type ListenError, type Listener, ok, type Result } from '@flowkit/flow-types';
 import { listenErrorFromNode } from './errors.js';
 
@@ -120,41 +120,4 @@ export class ServerListener<F extends Flow, A> implements Listener<F, A> {
       else if (result.error.type === 'closed') return;
     }
   }
-}
-
-/**
- * Creates a `net.Server` with `allowHalfOpen` (so accepted flows can
- * half-close), binds it with `listenOptions`, and returns a
- * {@link ServerListener}. Bind failures are {@link ListenError} values.
- */
-export function serve<F extends Flow, A>(
-  serverOptions: ServerOpts,
-  listenOptions: ListenOptions,
-  hooks: ServeHooks<F, A>,
-): Promise<Result<ServerListener<F, A>, ListenError>> {
-  return new Promise((resolve) => {
-    const server = createServer({ ...serverOptions, allowHalfOpen: true, pauseOnConnect: false });
-    let listener: ServerListener<F, A> | undefined;
-    const onError = (error: unknown): void => {
-      server.off('listening', onListening);
-      server.close();
-      resolve(err(listenErrorFromNode(error, hooks.label)));
-    };
-    const onListening = (): void => {
-      server.off('error', onError);
-      const address = hooks.describe(server);
-      const problem = hooks.afterBind?.(server, address);
-      if (problem !== undefined) {
-        server.close();
-        hooks.onClose?.(address);
-        resolve(err(problem));
-        return;
-      }
-      listener = new ServerListener(server, address, hooks);
-      resolve(ok(listener));
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(listenOptions);
-  });
 }

@@ -1,0 +1,47 @@
+import { createServer, type ListenOptions, type ServerOpts } from 'node:net';
+import { err, type Flow, type ListenError, ok, type Result } from '@flowkit/flow-types';
+import { listenErrorFromNode } from './errors.js';
+import { type ServeHooks, ServerListener } from './listener.js';
+
+/**
+ * Creates a `net.Server` with `allowHalfOpen` (so accepted flows can
+ * half-close), binds it with `listenOptions`, and returns a
+ * {@link ServerListener}. Bind failures are {@link ListenError} values.
+ */
+export function serve<F extends Flow, A>(
+  serverOptions: ServerOpts,
+  listenOptions: ListenOptions,
+  hooks: ServeHooks<F, A>,
+): Promise<Result<ServerListener<F, A>, ListenError>> {
+  return new Promise((resolve) => {
+    const server = createServer({ ...serverOptions, allowHalfOpen: true, pauseOnConnect: false });
+    let listener: ServerListener<F, A> | undefined;
+    const onError = (error: unknown): void => {
+      server.off('listening', onListening);
+      server.close();
+      resolve(err(listenErrorFromNode(error, hooks.label)));
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      const address = hooks.describe(server);
+      const problem = hooks.afterBind?.(server, address);
+      if (problem !== undefined) {
+        server.close();
+        hooks.onClose?.(address);
+        resolve(err(problem));
+        return;
+      }
+      listener = new ServerListener(server, address, hooks);
+      resolve(ok(listener));
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    try {
+      server.listen(listenOptions);
+    } catch (error) {
+      // Thrown, not emitted: node:net's own validation (a port out of
+      // range), or Deno's NotCapable/PermissionDenied without --allow-net.
+      onError(error);
+    }
+  });
+}
