@@ -142,6 +142,14 @@ export function tlsFlowError(error: unknown, peer: string): FlowError {
   if (c === 'ECONNRESET' || c === 'EPIPE') {
     type = 'reset';
     message = `TLS connection to ${peer} was reset`;
+  } else if (c === 'ERR_TLS_SESSION_ATTACK') {
+    type = 'protocol';
+    message = `TLS connection to ${peer} failed: the peer asked to renegotiate too often (${c})`;
+  } else if (c === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE') {
+    // After the handshake the only handshake left to fail is a renegotiation:
+    // an OpenSSL peer sends this alert when ours refuses one.
+    type = 'protocol';
+    message = `TLS connection to ${peer} failed: the peer ended the connection with a handshake_failure alert, as after a refused renegotiation (renegotiation is always refused) (${c})`;
   } else if (c.startsWith('ERR_SSL_')) {
     type = 'protocol';
     const ours = PEER_REJECTED_OURS[c] ?? PEER_REFUSED[c];

@@ -22,6 +22,11 @@ export class HandshakeTransport implements Flow {
     this.#held = false;
   }
 
+  /** The flow failed after the handshake: the TLS socket's teardown must not cut its alert off. */
+  hold(): void {
+    this.#held = true;
+  }
+
   read(options?: ReadOptions): Promise<ReadResult> {
     return this.inner.read(options);
   }

@@ -119,12 +119,24 @@ function pemText(part: string | Uint8Array): string {
     : Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('latin1');
 }
 
-/** Checks a PEM list holds only parseable certificates; never echoes the input. */
-function checkCertificates(option: string, value: unknown): InvalidOptionError | undefined {
-  if (value === undefined) return undefined;
+/** PEM text or bytes, or a non-empty list of them, none empty. */
+function checkPem(option: string, value: unknown): InvalidOptionError | undefined {
   if (!isPemPart(value) && !(Array.isArray(value) && value.every(isPemPart))) {
     return invalid(option, 'must be PEM text (a string or bytes) or a list of them');
   }
+  const parts = pemParts(value as PemInput);
+  if (parts.length === 0) return invalid(option, 'must not be an empty list');
+  if (parts.some((p) => (typeof p === 'string' ? p.length : p.byteLength) === 0)) {
+    return invalid(option, 'must not be empty');
+  }
+  return undefined;
+}
+
+/** Checks a PEM list holds only parseable certificates; never echoes the input. */
+function checkCertificates(option: string, value: unknown): InvalidOptionError | undefined {
+  if (value === undefined) return undefined;
+  const notPem = checkPem(option, value);
+  if (notPem !== undefined) return notPem;
   const blocks = pemParts(value as PemInput).flatMap((p) =>
     [...pemText(p).matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map(
       (m) => m[0],
@@ -207,17 +219,20 @@ function buildContext(
     minVersion: options.minVersion ?? 'TLSv1.2',
     maxVersion: options.maxVersion ?? 'TLSv1.3',
     ...extra,
+    // Renegotiation (TLS 1.2) is refused outright, both ways: OpenSSL answers
+    // a peer's request with a no_renegotiation alert and never starts a
+    // second handshake, so no peer can make this end pay for one.
+    secureOptions: (extra.secureOptions ?? 0) | cryptoConstants.SSL_OP_NO_RENEGOTIATION,
   };
   const ca = toNodePem(options.ca);
   const cert = toNodePem(options.cert);
   const key = toNodePem(options.key);
   if (key !== undefined) {
-    if (!isPemPart(options.key) && !(Array.isArray(options.key) && options.key.every(isPemPart))) {
-      return fail(invalid('key', 'must be PEM text (a string or bytes)'));
-    }
+    const notPem = checkPem('key', options.key);
+    if (notPem !== undefined) return fail(notPem);
     try {
       createSecureContext(
-        options.passphrase === undefined ? { key } : { key, passphrase: options.passphrase },
+        nodeOptions(options.passphrase === undefined ? { key } : { key, passphrase: options.passphrase }),
       );
     } catch (cause) {
       const code = (cause as { code?: string }).code;
@@ -239,13 +254,15 @@ function buildContext(
     );
   }
   try {
-    const context = createSecureContext({
-      ...base,
-      ...(ca === undefined ? {} : { ca }),
-      ...(cert === undefined ? {} : { cert }),
-      ...(key === undefined ? {} : { key }),
-      ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
-    });
+    const context = createSecureContext(
+      nodeOptions({
+        ...base,
+        ...(ca === undefined ? {} : { ca }),
+        ...(cert === undefined ? {} : { cert }),
+        ...(key === undefined ? {} : { key }),
+        ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
+      }),
+    );
     return { ok: true, context };
   } catch (cause) {
     const code = (cause as { code?: string }).code;
@@ -254,6 +271,15 @@ function buildContext(
     }
     return fail(invalid('cert', `could not be loaded (${reason(cause)})`, cause));
   }
+}
+
+/**
+ * Node reads many optional fields of the object it is given (`ca`,
+ * `secureProtocol`, `ciphers`…); with a null prototype none of them can come
+ * from a polluted Object.prototype.
+ */
+function nodeOptions(options: SecureContextOptions): SecureContextOptions {
+  return Object.assign(Object.create(null) as SecureContextOptions, options);
 }
 
 function reason(cause: unknown): string {
@@ -287,27 +313,24 @@ type Read<T> = { ok: true; options: T } | { ok: false; error: InvalidOptionError
  * caller's object (inherited ones count), `dangerouslyDisableVerification`
  * only as an own property.
  */
-function readTlsOptions<T>(value: unknown, keys: readonly string[], ownOnly: readonly string[]): Read<T> {
+function readTlsOptions<T>(value: unknown, keys: readonly string[]): Read<T> {
   if (typeof value !== 'object' || value === null)
     return { ok: false, error: invalid('options', 'must be an object') };
-  const out: Record<string, unknown> = {};
+  // Null prototype, own properties only: an option set on Object.prototype
+  // (prototype pollution elsewhere in the application) is never read.
+  const out: Record<string, unknown> = Object.create(null);
   let at = 'options';
   try {
     for (const [name, why] of Object.entries(FORBIDDEN)) {
       at = name;
-      if (name in value) return { ok: false, error: invalid(name, why) };
+      if (Object.hasOwn(value, name) && (value as Record<string, unknown>)[name] !== undefined)
+        return { ok: false, error: invalid(name, why) };
     }
     for (const key of keys) {
       at = key;
+      if (!Object.hasOwn(value, key)) continue;
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = v;
-    }
-    for (const key of ownOnly) {
-      at = key;
-      if (Object.hasOwn(value, key)) {
-        const v = (value as Record<string, unknown>)[key];
-        if (v !== undefined) out[key] = v;
-      }
     }
   } catch (cause) {
     return { ok: false, error: invalid(at, 'could not be read: reading it threw', cause) };
@@ -355,7 +378,7 @@ export function planClient(
   | { ok: false; error: InvalidOptionError } {
   // Only an own property counts: verification must never be switched off by
   // an inherited (say, prototype-polluted) flag the caller did not write.
-  const read = readTlsOptions<TlsClientOptions>(given, CLIENT_KEYS, ['dangerouslyDisableVerification']);
+  const read = readTlsOptions<TlsClientOptions>(given, [...CLIENT_KEYS, 'dangerouslyDisableVerification']);
   if (!read.ok) return read;
   let options = read.options;
   const signal = options.signal;
@@ -363,7 +386,7 @@ export function planClient(
     return { ok: false, error: invalid('signal', 'must be an AbortSignal') };
   const defaulted =
     defaultHost !== undefined && options.host === undefined && options.servername === undefined;
-  if (defaulted) options = { ...options, host: defaultHost };
+  if (defaulted) options = Object.assign(Object.create(null) as object, options, { host: defaultHost });
   // A plan made with the default host is not cached: the same object given
   // to wrapClient must still be told that servername is required.
   const cached = defaulted ? undefined : clientPlans.get(given);
@@ -420,7 +443,7 @@ export function planServer(
 ):
   | { ok: true; plan: ServerPlan; signal: AbortSignal | undefined }
   | { ok: false; error: InvalidOptionError } {
-  const read = readTlsOptions<TlsServerOptions>(given, SERVER_KEYS, []);
+  const read = readTlsOptions<TlsServerOptions>(given, SERVER_KEYS);
   if (!read.ok) return read;
   const options = read.options;
   const signal = options.signal;

@@ -14,8 +14,10 @@ import {
   type WriteResult,
 } from '@flowkit/flow-types';
 import { abortOnSignal, fromNodeDuplex, type SocketFlow, toNodeDuplex } from '@flowkit/node-duplex';
+import { checkFlow } from './check-flow.js';
 import { handshakeError, tlsFlowError } from './errors.js';
 import { endFailedHandshake, HandshakeTransport, mayHaveSentAlert } from './failed-handshake.js';
+import { peerVerifyError, readableEnded, releaseControl } from './node-internals.js';
 import {
   type ClientPlan,
   planClient,
@@ -24,6 +26,7 @@ import {
   type TlsClientOptions,
   type TlsServerOptions,
 } from './options.js';
+import { byteLength, SLICE_BYTES, writeInSlices } from './slices.js';
 
 /** The peer's certificate, as far as a program usually needs it. */
 export interface PeerCertificate {
@@ -79,6 +82,8 @@ export class TlsFlow implements Flow {
   readonly #peer: string;
   #session: Buffer | undefined;
   #closing: Promise<void> | undefined;
+  /** The last write still going out in slices, if any: later writes queue behind it. */
+  #writing: Promise<WriteResult> | undefined;
   #closed = false;
   #aborted = false;
   /** The first failure a read returned (not a read's own signal), kept through a later abort. */
@@ -87,12 +92,12 @@ export class TlsFlow implements Flow {
   /** @internal Built by the wrappers after a successful handshake. */
   constructor(
     socket: TLSSocket,
-    transport: Flow,
+    transport: HandshakeTransport,
     state: { truncated: boolean },
     peer: string,
     authorized: boolean,
   ) {
-    this.transport = transport;
+    this.transport = transport.inner;
     this.#state = state;
     this.#peer = peer;
     this.protocol = socket.getProtocol() ?? 'unknown';
@@ -106,9 +111,25 @@ export class TlsFlow implements Flow {
     socket.on('session', (session: Buffer) => {
       this.#session = session;
     });
+    let tornDown = false;
     this.#flow = fromNodeDuplex(socket, {
       label: peer,
-      hooks: { mapError: (e) => tlsFlowError(e, peer), reset: (d) => d.destroy() },
+      hooks: {
+        mapError: (e) => {
+          // Any error after the handshake (a corrupt record, an alert, an
+          // inner failure) ends the connection: reads return it, and the
+          // transport is ended like a failed handshake's, letting OpenSSL's
+          // alert out first, within ALERT_FLUSH_MS.
+          if (!tornDown) {
+            tornDown = true;
+            transport.hold();
+            socket.destroy();
+            endFailedHandshake(transport.inner, e, mayHaveSentAlert(e));
+          }
+          return tlsFlowError(e, peer);
+        },
+        reset: (d) => d.destroy(),
+      },
     });
   }
 
@@ -156,12 +177,30 @@ export class TlsFlow implements Flow {
 
   /** Encrypts and sends `buffer`; same rules as {@link Flow.write}. */
   write(buffer: Uint8Array): Promise<WriteResult> {
-    return this.#flow.write(buffer);
+    if (this.#writing === undefined && buffer.byteLength <= SLICE_BYTES) return this.#flow.write(buffer);
+    return this.#inOrder(() => writeInSlices((batch) => this.#flow.writev(batch), [buffer]));
   }
 
-  /** Encrypts and sends `buffers` as one batch of records; same rules as {@link Flow.writev}. */
+  /**
+   * Encrypts and sends `buffers` as one batch of records, or, above
+   * {@link SLICE_BYTES}, in batches of that size, each once the last was
+   * accepted, so a huge `writev` never holds all its ciphertext at once.
+   * Same rules as {@link Flow.writev}.
+   */
   writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
-    return this.#flow.writev(buffers);
+    if (this.#writing === undefined && byteLength(buffers) <= SLICE_BYTES) return this.#flow.writev(buffers);
+    return this.#inOrder(() => writeInSlices((batch) => this.#flow.writev(batch), buffers));
+  }
+
+  /** Runs `write` after every sliced write before it, so writes keep their call order. */
+  #inOrder(write: () => Promise<WriteResult>): Promise<WriteResult> {
+    const before = this.#writing;
+    const result = before === undefined ? write() : before.then(write);
+    this.#writing = result;
+    void result.then(() => {
+      if (this.#writing === result) this.#writing = undefined;
+    });
+    return result;
   }
 
   /**
@@ -178,8 +217,8 @@ export class TlsFlow implements Flow {
       // lets its FIN overtake close_notify, and the peer rightly reads a
       // truncation (the flowcat flake: proxy() calls close() again, with a
       // signal, while the first close is under way).
-      this.#closing = this.#flow
-        .close()
+      this.#closing = (this.#writing ?? Promise.resolve())
+        .then(() => this.#flow.close())
         .then(() => this.transport.close())
         .then(() => {
           this.#closed = true;
@@ -258,8 +297,8 @@ function describe(flow: Flow, name: string | undefined): string {
 function watchTruncation(duplex: Duplex, socket: () => TLSSocket | undefined): { truncated: boolean } {
   const state = { truncated: false };
   duplex.prependListener('end', () => {
-    const s = socket() as unknown as { _readableState?: { ended?: boolean } } | undefined;
-    if (s?._readableState?.ended !== true) state.truncated = true;
+    const s = socket();
+    if (s === undefined || !readableEnded(s)) state.truncated = true;
   });
   return state;
 }
@@ -318,7 +357,8 @@ function handshake(
       }
       // fromNodeDuplex installs its own error listener before ours goes.
       transport.release();
-      const flow = new TlsFlow(socket, transport.inner, state, peer, verifies);
+      releaseControl(socket);
+      const flow = new TlsFlow(socket, transport, state, peer, verifies);
       finish(ok(flow));
     });
   });
@@ -333,14 +373,13 @@ function handshake(
  * Errors: `invalid-option` before any I/O (the inner flow is left untouched);
  * `certificate` when a certificate was rejected; `handshake` for any other
  * failure to agree; `aborted` when `signal` fired. On any error the inner
- * flow has been aborted. Never rejects.
+ * flow has been aborted. Never rejects; throws a `TypeError` at the call
+ * when `flow` is not a {@link Flow} (a programming error).
  */
-export async function wrapClient(
-  flow: Flow,
-  options: TlsClientOptions,
-): Promise<Result<TlsFlow, ConnectError>> {
+export function wrapClient(flow: Flow, options: TlsClientOptions): Promise<Result<TlsFlow, ConnectError>> {
+  checkFlow(flow, 'wrapClient');
   const planned = planClient(options);
-  if (!planned.ok) return err(planned.error);
+  if (!planned.ok) return Promise.resolve(err(planned.error));
   return clientHandshake(flow, planned.plan, planned.signal);
 }
 
@@ -362,9 +401,14 @@ export function clientHandshake(
     // so no Node option can skip it.
     rejectUnauthorized: false,
     checkServerIdentity: () => undefined,
-    ...(plan.sni === undefined ? {} : { servername: plan.sni }),
-    ...(plan.alpn === undefined ? {} : { ALPNProtocols: plan.alpn }),
-    ...(plan.session === undefined ? {} : { session: plan.session }),
+    // Own properties even when undefined: tls.connect copies our options
+    // into a plain object, so an absent one would be looked up on a
+    // (possibly polluted) Object.prototype.
+    servername: plan.sni,
+    ALPNProtocols: plan.alpn,
+    session: plan.session,
+    pskCallback: undefined,
+    signal: undefined,
   });
   tlsSocket = socket;
   socket.allowHalfOpen = true;
@@ -399,14 +443,13 @@ export function clientHandshake(
  *
  * Errors as for {@link wrapClient}; a client without a valid certificate
  * under mutual TLS is `certificate`. On any error the inner flow has been
- * aborted. Never rejects.
+ * aborted. Never rejects; throws a `TypeError` at the call when `flow` is
+ * not a {@link Flow}.
  */
-export async function wrapServer(
-  flow: Flow,
-  options: TlsServerOptions,
-): Promise<Result<TlsFlow, ConnectError>> {
+export function wrapServer(flow: Flow, options: TlsServerOptions): Promise<Result<TlsFlow, ConnectError>> {
+  checkFlow(flow, 'wrapServer');
   const planned = planServer(options);
-  if (!planned.ok) return err(planned.error);
+  if (!planned.ok) return Promise.resolve(err(planned.error));
   return serverHandshake(flow, planned.plan, planned.signal);
 }
 
@@ -421,13 +464,18 @@ export function serverHandshake(
   const peer = describe(flow, undefined);
   let tlsSocket: TLSSocket | undefined;
   const state = watchTruncation(duplex, () => tlsSocket);
-  const socket = new TLSSocket(duplex, {
-    isServer: true,
-    secureContext: plan.context,
-    requestCert: plan.requestCert,
-    rejectUnauthorized: plan.requestCert,
-    ...(plan.alpn === undefined ? {} : { ALPNProtocols: plan.alpn }),
-  });
+  // Null prototype: TLSSocket reads many optional fields (SNICallback,
+  // pskCallback, …) that must not come from a polluted Object.prototype.
+  const socket = new TLSSocket(
+    duplex,
+    Object.assign(Object.create(null) as object, {
+      isServer: true,
+      secureContext: plan.context,
+      requestCert: plan.requestCert,
+      rejectUnauthorized: plan.requestCert,
+      ...(plan.alpn === undefined ? {} : { ALPNProtocols: plan.alpn }),
+    }),
+  );
   tlsSocket = socket;
   socket.allowHalfOpen = true;
   return handshake(
@@ -439,11 +487,7 @@ export function serverHandshake(
     signal,
     (s) => {
       if (!plan.requestCert) return undefined;
-      // A TLSSocket made without a tls.Server never runs Node's client check
-      // (`authorized` stays false, `authorizationError` null), so ask the
-      // handle for OpenSSL's verdict on the chain, as tls.Server does.
-      const handle = (s as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
-      const verdict = handle?.verifyError?.();
+      const verdict = peerVerifyError(s);
       if (verdict === undefined) return codeError('CERT_UNTRUSTED');
       if (verdict !== null) return verdict;
       return undefined;

@@ -159,7 +159,7 @@ describe('verification cannot be switched off by accident', () => {
     const trap = new Proxy(
       {},
       {
-        has() {
+        getOwnPropertyDescriptor() {
           throw new Error('trap');
         },
       },
