@@ -1,7 +1,8 @@
 import type { ConnectError, Result } from '@flowkit/flow-types';
 import { readTcpConnectOptions, type TcpConnectOptions, connect as tcpConnect } from '@flowkit/tcp';
 import { planClient, type TlsClientOptions } from './options.js';
-import { clientHandshake, type TlsFlow } from './wrap.js';
+import type { TlsFlow } from './tls-flow.js';
+import { clientHandshake } from './wrap.js';
 
 /** Options for {@link connect}: where to dial (as `@flowkit/tcp`) plus the TLS client options. */
 export interface TlsConnectOptions extends TcpConnectOptions, TlsClientOptions {

@@ -1,4 +1,5 @@
-import type { CloseOptions, Flow, ReadOptions, ReadResult, WriteResult } from '@flowkit/flow-types';
+import type { Flow } from '@flowkit/flow-types';
+import { ForwardingFlow } from '@flowkit/kernel';
 
 /** How long a failed handshake's alert gets to leave before the transport is aborted, in ms. */
 export const ALERT_FLUSH_MS = 1_000;
@@ -12,10 +13,13 @@ export const ALERT_FLUSH_MS = 1_000;
  * the handshake decides how the transport ends ({@link endFailedHandshake});
  * after {@link HandshakeTransport.release} everything passes through.
  */
-export class HandshakeTransport implements Flow {
+export class HandshakeTransport extends ForwardingFlow {
   #held = true;
 
-  constructor(readonly inner: Flow) {}
+  /** The flow TLS runs over. */
+  get transport(): Flow {
+    return this.inner;
+  }
 
   /** The handshake succeeded: from now on `abort` reaches the inner flow. */
   release(): void {
@@ -27,23 +31,7 @@ export class HandshakeTransport implements Flow {
     this.#held = true;
   }
 
-  read(options?: ReadOptions): Promise<ReadResult> {
-    return this.inner.read(options);
-  }
-
-  write(buffer: Uint8Array): Promise<WriteResult> {
-    return this.inner.write(buffer);
-  }
-
-  writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
-    return this.inner.writev(buffers);
-  }
-
-  close(options?: CloseOptions): Promise<void> {
-    return this.inner.close(options);
-  }
-
-  abort(reason?: unknown): void {
+  override abort(reason?: unknown): void {
     if (!this.#held) this.inner.abort(reason);
   }
 }

@@ -9,5 +9,6 @@ export type {
   TlsServerOptions,
   TlsVersion,
 } from './options.js';
-export type { PeerCertificate } from './wrap.js';
-export { TlsFlow, wrapClient, wrapServer } from './wrap.js';
+export type { PeerCertificate } from './tls-flow.js';
+export { TlsFlow } from './tls-flow.js';
+export { wrapClient, wrapServer } from './wrap.js';

@@ -8,7 +8,8 @@ import {
   listen as tcpListen,
 } from '@flowkit/tcp';
 import { planServer, type ServerPlan, type TlsServerOptions } from './options.js';
-import { serverHandshake, type TlsFlow } from './wrap.js';
+import type { TlsFlow } from './tls-flow.js';
+import { serverHandshake } from './wrap.js';
 
 /** Options for {@link listen}: where to bind (as `@flowkit/tcp`) plus the TLS server options. */
 export interface TlsListenOptions extends TcpListenOptions, Omit<TlsServerOptions, 'signal'> {

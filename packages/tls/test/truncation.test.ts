@@ -41,9 +41,9 @@ function payload(size: number, seed: number): Buffer {
 
 /**
  * The inner flow, watched: `ended` resolves once the flow's owner (the TLS
- * layer's Duplex) has been handed `EOF`, `closed` once it called `close()`
- * (which Node does only after every TLS record before it, close_notify
- * included, was accepted by the flow).
+ * layer's Duplex) has been handed `EOF`, `closed` once it called `closeWrite()`
+ * or `close()` (which Node does only after every TLS record before it,
+ * close_notify included, was accepted by the flow).
  */
 class Watched implements Flow {
   readonly ended: Promise<void>;
@@ -71,6 +71,10 @@ class Watched implements Flow {
   }
   writev(buffers: readonly Uint8Array[]) {
     return this.inner.writev(buffers);
+  }
+  closeWrite() {
+    this.#closed();
+    return this.inner.closeWrite();
   }
   close(options?: Parameters<Flow['close']>[0]) {
     this.#closed();

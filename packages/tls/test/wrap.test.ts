@@ -146,6 +146,7 @@ describe('ALPN mismatch', () => {
       read: (o) => a.read(o),
       write: (buf) => a.write(buf),
       writev: (bufs) => a.writev(bufs),
+      closeWrite: () => new Promise(() => {}),
       close: () => new Promise<void>(() => {}),
       abort: () => {},
     };
@@ -157,6 +158,7 @@ describe('ALPN mismatch', () => {
       read: (o) => b.read(o),
       write: (buf) => b.write(buf),
       writev: (bufs) => b.writev(bufs),
+      closeWrite: () => b.closeWrite(),
       close: (o) => b.close(o),
       abort: (reason) => {
         aborted();
