@@ -1,0 +1,11 @@
+export type { WebSocketConnectOptions } from './connect.js';
+export { connect, DEFAULT_MAX_RECEIVED_MESSAGE_BYTES } from './connect.js';
+export type { WebSocketFlowOptions } from './flow-options.js';
+export { DEFAULT_READ_HIGH_WATER_MARK, DEFAULT_WRITE_HIGH_WATER_MARK } from './flow-options.js';
+export type { WebSocketListenOptions, WebSocketServeOptions } from './listen.js';
+export { attach, listen } from './listen.js';
+export type { WebSocketAddress } from './listener.js';
+export { DEFAULT_MAX_PENDING, WebSocketListener } from './listener.js';
+export { CloseCode, DEFAULT_MAX_MESSAGE_BYTES, END_OF_STREAM, SUBPROTOCOL } from './protocol.js';
+export type { TlsVersion, WssClientOptions, WssCommonOptions, WssServerOptions } from './tls-options.js';
+export { WebSocketFlow } from './websocket-flow.js';

@@ -1,0 +1,160 @@
+import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
+import { err, type InvalidOptionError, ok, type Result } from '@flowkit/flow-types';
+import { boolean, host, invalidOption, oneOf, type Pem, pem, refused, text } from '@flowkit/kernel';
+
+/** The TLS versions `wss:` speaks: TLS 1.2 is the floor. */
+export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
+
+/** TLS options both ends of `wss:` share (the names and rules of `@flowkit/tls`). */
+export interface WssCommonOptions {
+  /** Certificate authorities (PEM) to trust for the peer, replacing Node's bundled roots. Default: Node's roots. */
+  readonly ca?: Pem | readonly Pem[];
+  /** This end's certificate chain (PEM), leaf first. Required to listen with `wss:`. */
+  readonly cert?: Pem | readonly Pem[];
+  /** This end's private key (PEM), matching `cert`. */
+  readonly key?: Pem | readonly Pem[];
+  /** Decrypts an encrypted `key`. Default: none. */
+  readonly passphrase?: string;
+  /** Lowest TLS version accepted. Default `'TLSv1.2'`; nothing lower exists here. */
+  readonly minVersion?: TlsVersion;
+  /** Highest TLS version offered. Default `'TLSv1.3'`. */
+  readonly maxVersion?: TlsVersion;
+}
+
+/** TLS options of a `wss:` client. */
+export interface WssClientOptions extends WssCommonOptions {
+  /**
+   * The name the server's certificate must carry, also sent as SNI (unless
+   * an IP address). Default: the URL's host.
+   */
+  readonly servername?: string;
+  /**
+   * Turns verification off: any certificate, any name. Only for tests
+   * against throwaway servers, and only as an own property of the options
+   * object (an inherited one is ignored). `rejectUnauthorized` and
+   * `checkServerIdentity` are refused. Default `false`.
+   */
+  readonly dangerouslyDisableVerification?: boolean;
+}
+
+/** TLS options of a `wss:` listener. */
+export interface WssServerOptions extends WssCommonOptions {
+  /** Mutual TLS: require a client certificate that chains to `ca`. Default `false`. */
+  readonly requestCert?: boolean;
+}
+
+/**
+ * Side doors around verification, refused by name wherever TLS options are
+ * read (the list `@flowkit/tls` refuses).
+ */
+const sideDoors = {
+  rejectUnauthorized: refused('verification is always on; use dangerouslyDisableVerification in tests'),
+  checkServerIdentity: refused('the host name is always checked against servername or the URL host'),
+  secureContext: refused('pass ca, cert and key'),
+  ciphers: refused('Node’s default cipher list is used'),
+  secureProtocol: refused('use minVersion and maxVersion'),
+  pskCallback: refused('pre-shared keys are not supported'),
+} as const;
+
+const common = {
+  ...sideDoors,
+  ca: pem(),
+  cert: pem(),
+  key: pem(),
+  passphrase: text(),
+  minVersion: oneOf(['TLSv1.2', 'TLSv1.3'] as const),
+  maxVersion: oneOf(['TLSv1.2', 'TLSv1.3'] as const),
+} as const;
+
+/** The option table of {@link WssClientOptions}. */
+export const wssClientTable = {
+  ...common,
+  servername: host(),
+  dangerouslyDisableVerification: boolean(),
+} as const;
+
+/** The option table of {@link WssServerOptions}. */
+export const wssServerTable = { ...common, requestCert: boolean() } as const;
+
+/** The TLS names of the client table, to refuse them on a `ws:` URL. */
+export const WSS_ONLY_CLIENT_OPTIONS = [
+  'ca',
+  'cert',
+  'key',
+  'passphrase',
+  'minVersion',
+  'maxVersion',
+  'servername',
+  'dangerouslyDisableVerification',
+] as const;
+
+type Read = Readonly<{
+  ca?: Pem | readonly Pem[];
+  cert?: Pem | readonly Pem[];
+  key?: Pem | readonly Pem[];
+  passphrase?: string;
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
+}>;
+
+const VERSIONS: readonly TlsVersion[] = ['TLSv1.2', 'TLSv1.3'];
+
+/**
+ * Builds the secure context once, up front, so bad PEM is an
+ * `invalid-option` naming `ca`, `key`, `passphrase` or `cert` instead of a
+ * failure at the first handshake.
+ */
+export function secureContext(options: Read): Result<SecureContext, InvalidOptionError> {
+  const min = options.minVersion ?? 'TLSv1.2';
+  const max = options.maxVersion ?? 'TLSv1.3';
+  if (VERSIONS.indexOf(min) > VERSIONS.indexOf(max)) {
+    return err(invalidOption('minVersion', `must not be above maxVersion (${min} > ${max})`));
+  }
+  if ((options.cert === undefined) !== (options.key === undefined)) {
+    return err(
+      options.cert === undefined
+        ? invalidOption('cert', 'is required when key is given')
+        : invalidOption('key', 'is required when cert is given'),
+    );
+  }
+  const base: SecureContextOptions = { minVersion: min, maxVersion: max };
+  const attempt = (
+    option: string,
+    extra: SecureContextOptions,
+  ): Result<SecureContext, InvalidOptionError> => {
+    try {
+      return ok(createSecureContext({ ...base, ...extra }));
+    } catch (cause) {
+      const code = (cause as { code?: unknown }).code;
+      if (code === 'ERR_OSSL_BAD_DECRYPT') {
+        return err(invalidOption('passphrase', 'does not decrypt key', cause));
+      }
+      const why = (cause as { reason?: unknown }).reason ?? code ?? 'unknown error';
+      return err(invalidOption(option, `could not be loaded (${String(why)})`, cause));
+    }
+  };
+  const ca = nodePem(options.ca);
+  if (ca !== undefined) {
+    const checked = attempt('ca', { ca });
+    if (!checked.ok) return checked;
+  }
+  const cert = nodePem(options.cert);
+  const key = nodePem(options.key);
+  const pass = options.passphrase === undefined ? {} : { passphrase: options.passphrase };
+  if (key !== undefined) {
+    const checked = attempt('key', { key, ...pass });
+    if (!checked.ok) return checked;
+  }
+  return attempt('cert', {
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+    ...pass,
+  });
+}
+
+function nodePem(value: Pem | readonly Pem[] | undefined): string | Buffer | (string | Buffer)[] | undefined {
+  if (value === undefined) return undefined;
+  const one = (p: Pem) => (typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+  return typeof value === 'string' || value instanceof Uint8Array ? one(value) : value.map(one);
+}
