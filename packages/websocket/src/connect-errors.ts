@@ -53,7 +53,11 @@ export function connectFailure(error: unknown, url: string): ConnectError {
   const code = codeOf(error);
   const withCode = code === undefined ? { cause: error } : { code, cause: error };
   if (code !== undefined && CERTIFICATE_CODES.has(code)) {
-    return { type: 'certificate', message: `certificate check for ${url} failed: ${detail(error)}`, ...withCode };
+    return {
+      type: 'certificate',
+      message: `certificate check for ${url} failed: ${detail(error)}`,
+      ...withCode,
+    };
   }
   if (code?.startsWith('ERR_SSL_') || code?.startsWith('ERR_TLS_')) {
     return { type: 'handshake', message: `TLS handshake with ${url} failed: ${detail(error)}`, ...withCode };

@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { connectFailure, unexpectedResponse } from './connect-errors.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
 import { SUBPROTOCOL } from './protocol.js';
-import { secureContext, WSS_ONLY_CLIENT_OPTIONS, type WssClientOptions, wssClientTable } from './tls-options.js';
+import { nodeTls, WSS_ONLY_CLIENT_OPTIONS, type WssClientOptions, wssClientTable } from './tls-options.js';
 import { urlOption } from './url-option.js';
 import { WebSocketFlow } from './websocket-flow.js';
 import { wsMessageSocket } from './ws-socket.js';
@@ -57,17 +57,20 @@ export function connect(given: WebSocketConnectOptions): Promise<Result<WebSocke
   const read = readOptions(given, connectTable);
   if (!read.ok) return Promise.resolve(read);
   const o = read.value;
-  if (o.url === undefined) return Promise.resolve(err(invalidOption('url', 'is required: the ws: or wss: URL to dial')));
+  if (o.url === undefined)
+    return Promise.resolve(err(invalidOption('url', 'is required: the ws: or wss: URL to dial')));
   const url = o.url;
   const secure = url.protocol === 'wss:';
   if (!secure) {
     const tlsOnly = WSS_ONLY_CLIENT_OPTIONS.find((name) => o[name] !== undefined);
     if (tlsOnly !== undefined) {
-      return Promise.resolve(err(invalidOption(tlsOnly, `applies only to wss: URLs, and url is ${url.href}`)));
+      return Promise.resolve(
+        err(invalidOption(tlsOnly, `applies only to wss: URLs, and url is ${url.href}`)),
+      );
     }
   }
-  const context = secure ? secureContext(o) : undefined;
-  if (context !== undefined && !context.ok) return Promise.resolve(context);
+  const tls = secure ? nodeTls(o) : undefined;
+  if (tls !== undefined && !tls.ok) return Promise.resolve(tls);
   const limits = flowLimits(o);
   const label = url.href;
   if (o.signal?.aborted) return Promise.resolve(err(cancelled(o.signal.reason, label)));
@@ -81,7 +84,7 @@ export function connect(given: WebSocketConnectOptions): Promise<Result<WebSocke
   // (prototype-polluted) `rejectUnauthorized` must never be what they see.
   const tlsOptions = secure
     ? {
-        secureContext: context!.value,
+        secureContext: tls!.value.context,
         servername,
         rejectUnauthorized: verify,
         // @types/ws declares this callback wrongly (returning boolean); Node's contract is Error | undefined.
@@ -122,7 +125,11 @@ export function connect(given: WebSocketConnectOptions): Promise<Result<WebSocke
     ws.on('error', (error) => fail(connectFailure(error, label)));
     if (o.timeout !== undefined) {
       timer = setTimeout(
-        () => fail({ type: 'timeout', message: `WebSocket connection to ${label} timed out after ${o.timeout} ms` }),
+        () =>
+          fail({
+            type: 'timeout',
+            message: `WebSocket connection to ${label} timed out after ${o.timeout} ms`,
+          }),
         o.timeout,
       );
     }

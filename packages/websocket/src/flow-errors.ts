@@ -21,7 +21,12 @@ function detail(error: unknown): string {
  * | Close 1002, 1003, 1007, 1009, 1010 from the peer | `protocol` |
  * | any other Close code (1001, 1011, 4000–4999…), or no Close frame at all (1006, `abort()`) | `reset` |
  */
-export function closeFlowError(code: number, reason: string, error: unknown, peer: string): FlowError | undefined {
+export function closeFlowError(
+  code: number,
+  reason: string,
+  error: unknown,
+  peer: string,
+): FlowError | undefined {
   const systemCode = codeOf(error);
   if (systemCode?.startsWith('WS_ERR_')) {
     return {

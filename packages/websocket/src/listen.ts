@@ -17,7 +17,7 @@ import { listenErrorFromNode } from '@flowkit/node-duplex';
 import { DEFAULT_MAX_RECEIVED_MESSAGE_BYTES } from './connect.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
 import { DEFAULT_MAX_PENDING, type ListenerSetup, WebSocketListener } from './listener.js';
-import { secureContext, type WssServerOptions, wssServerTable } from './tls-options.js';
+import { nodeTls, type WssServerOptions, wssServerTable } from './tls-options.js';
 
 /** Options shared by {@link listen} and {@link attach}. */
 export interface WebSocketServeOptions extends WebSocketFlowOptions {
@@ -49,7 +49,12 @@ function requestPath(): OptionReader<string> {
   return (value, option) =>
     typeof value === 'string' && value.startsWith('/') && !/[\s?#\0]/.test(value)
       ? ok(value)
-      : err(invalidOption(option, `must be a path starting with '/', without query or fragment, got ${show(value)}`));
+      : err(
+          invalidOption(
+            option,
+            `must be a path starting with '/', without query or fragment, got ${show(value)}`,
+          ),
+        );
 }
 
 const serveTable = {
@@ -68,7 +73,11 @@ const listenTable = {
   backlog: integer({ min: 1 }),
 } as const;
 
-function setup(server: ListenerSetup['server'], owned: boolean, o: OptionsOf<typeof serveTable>): ListenerSetup {
+function setup(
+  server: ListenerSetup['server'],
+  owned: boolean,
+  o: OptionsOf<typeof serveTable>,
+): ListenerSetup {
   return {
     server,
     owned,
@@ -100,13 +109,15 @@ export function listen(given: WebSocketListenOptions = {}): Promise<Result<WebSo
       return Promise.resolve(err(invalidOption(tlsOnly, 'applies only to wss: (give cert and key)')));
     }
   } else if (o.requestCert === true && o.ca === undefined) {
-    return Promise.resolve(err(invalidOption('ca', 'is required with requestCert: client certificates are checked against it')));
+    return Promise.resolve(
+      err(invalidOption('ca', 'is required with requestCert: client certificates are checked against it')),
+    );
   }
-  const context = secure ? secureContext(o) : undefined;
-  if (context !== undefined && !context.ok) return Promise.resolve(context);
+  const tls = secure ? nodeTls(o) : undefined;
+  if (tls !== undefined && !tls.ok) return Promise.resolve(tls);
   const server = secure
     ? createHttpsServer({
-        secureContext: context!.value,
+        ...tls!.value.options,
         requestCert: o.requestCert === true,
         rejectUnauthorized: true,
       })
@@ -133,7 +144,11 @@ export function listen(given: WebSocketListenOptions = {}): Promise<Result<WebSo
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ host: bindHost, port: bindPort, ...(o.backlog === undefined ? {} : { backlog: o.backlog }) });
+    server.listen({
+      host: bindHost,
+      port: bindPort,
+      ...(o.backlog === undefined ? {} : { backlog: o.backlog }),
+    });
   });
 }
 
@@ -155,7 +170,9 @@ export function attach(
   const read = readOptions(options, serveTable);
   if (!read.ok) return read;
   if (server.address() === null || typeof server.address() === 'string') {
-    return err(invalidOption('server', 'must be listening on a TCP port: call attach once server.listen() has bound'));
+    return err(
+      invalidOption('server', 'must be listening on a TCP port: call attach once server.listen() has bound'),
+    );
   }
   return ok(new WebSocketListener(setup(server, false, read.value)));
 }

@@ -1,8 +1,8 @@
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Listener, ListenError, Result } from '@flowkit/flow-types';
+import type { ListenError, Listener, Result } from '@flowkit/flow-types';
 import { AcceptQueue } from '@flowkit/kernel';
 import { WebSocketServer } from 'ws';
 import { SUBPROTOCOL } from './protocol.js';
@@ -39,7 +39,11 @@ export interface ListenerSetup {
 /** Flows held before anyone accepts them, by default; more upgrades are refused with HTTP 503. */
 export const DEFAULT_MAX_PENDING = 128;
 
-function describe(server: HttpServer | HttpsServer, secure: boolean, path: string | undefined): WebSocketAddress {
+function describe(
+  server: HttpServer | HttpsServer,
+  secure: boolean,
+  path: string | undefined,
+): WebSocketAddress {
   const info = server.address() as AddressInfo;
   const family = info.family === 'IPv6' ? 'IPv6' : 'IPv4';
   const host = family === 'IPv6' ? `[${info.address}]` : info.address;

@@ -100,11 +100,15 @@ type Read = Readonly<{
 const VERSIONS: readonly TlsVersion[] = ['TLSv1.2', 'TLSv1.3'];
 
 /**
- * Builds the secure context once, up front, so bad PEM is an
- * `invalid-option` naming `ca`, `key`, `passphrase` or `cert` instead of a
- * failure at the first handshake.
+ * The options as Node's TLS takes them, each PEM checked by building a
+ * secure context, so bad PEM is an `invalid-option` naming `ca`, `key`,
+ * `passphrase` or `cert` instead of a failure at the first handshake.
+ * `context` serves a client; a server takes `options` (Node's TLS server
+ * builds its own context from them).
  */
-export function secureContext(options: Read): Result<SecureContext, InvalidOptionError> {
+export function nodeTls(
+  options: Read,
+): Result<{ readonly context: SecureContext; readonly options: SecureContextOptions }, InvalidOptionError> {
   const min = options.minVersion ?? 'TLSv1.2';
   const max = options.maxVersion ?? 'TLSv1.3';
   if (VERSIONS.indexOf(min) > VERSIONS.indexOf(max)) {
@@ -145,12 +149,15 @@ export function secureContext(options: Read): Result<SecureContext, InvalidOptio
     const checked = attempt('key', { key, ...pass });
     if (!checked.ok) return checked;
   }
-  return attempt('cert', {
+  const all: SecureContextOptions = {
+    ...base,
     ...(ca === undefined ? {} : { ca }),
     ...(cert === undefined ? {} : { cert }),
     ...(key === undefined ? {} : { key }),
     ...pass,
-  });
+  };
+  const context = attempt('cert', all);
+  return context.ok ? ok({ context: context.value, options: all }) : context;
 }
 
 function nodePem(value: Pem | readonly Pem[] | undefined): string | Buffer | (string | Buffer)[] | undefined {

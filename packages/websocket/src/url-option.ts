@@ -14,9 +14,12 @@ export function urlOption(): OptionReader<URL> {
       return err(invalidOption(option, `must be a ws: or wss: URL, got ${show(value)}`, cause));
     }
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-      return err(invalidOption(option, `must be a ws: or wss: URL, got ${show(url.protocol)} in ${show(url.href)}`));
+      return err(
+        invalidOption(option, `must be a ws: or wss: URL, got ${show(url.protocol)} in ${show(url.href)}`),
+      );
     }
-    if (url.hash !== '') return err(invalidOption(option, 'must not have a fragment (#…): WebSocket URLs cannot'));
+    if (url.hash !== '')
+      return err(invalidOption(option, 'must not have a fragment (#…): WebSocket URLs cannot'));
     return ok(url);
   };
 }

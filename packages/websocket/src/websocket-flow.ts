@@ -62,9 +62,11 @@ export class WebSocketFlow implements Flow {
   #paused = false;
   #writeHalf: WriteHalf = 'open';
   #writeError: WriteError | undefined;
-  /** Bytes given to the socket whose `done` has not run yet. */
-  #unsent = 0;
-  #blockedWrites: ((result: WriteResult) => void)[] = [];
+  /** Bytes given to the socket so far, and bytes it reported handed to the transport (in order). */
+  #given = 0;
+  #sent = 0;
+  /** Writes waiting until the transport took their last byte (`end`). */
+  #blockedWrites: { readonly end: number; readonly resolve: (result: WriteResult) => void }[] = [];
   #closeWrite: Settled<WriteResult> | undefined;
   #closeSent = false;
   #gone = false;
@@ -152,21 +154,29 @@ export class WebSocketFlow implements Flow {
   /**
    * {@link Flow.closeWrite}. With `flowkit.v1`: sends the `eof` text message
    * after every message already sent, resolves `ok` once it was handed to
-   * the transport. Without it: resolves with an `io` error (`ENOTSUP`) and
-   * changes nothing, because plain WebSocket has no half-close.
+   * the transport. Without it: resolves with an `io` error (`ENOTSUP`),
+   * sends nothing (plain WebSocket has no half-close) and ends writing:
+   * later writes return `closed`; `close()` still closes.
    */
   closeWrite(): Promise<WriteResult> {
     if (this.#closeWrite !== undefined) return this.#closeWrite.promise;
     const settled = new Settled<WriteResult>();
     this.#closeWrite = settled;
     if (!this.halfClose) {
-      settled.settle(
-        err({
-          type: 'io',
-          code: 'ENOTSUP',
-          message: `half-close is not available on the WebSocket connection to ${this.peer}: the peer did not select the ${SUBPROTOCOL} subprotocol; close() still works`,
-        }),
-      );
+      const error: FlowError = {
+        type: 'io',
+        code: 'ENOTSUP',
+        message: `half-close is not available on the WebSocket connection to ${this.peer}: the peer did not select the ${SUBPROTOCOL} subprotocol; close() still works`,
+      };
+      if (this.#writeHalf === 'open') {
+        // Writes end as after any closeWrite(), though nothing was sent.
+        this.#writeHalf = 'failed';
+        this.#writeError = closedError(
+          'writes ended by closeWrite() (plain WebSocket: nothing was sent)',
+          error,
+        );
+      }
+      settled.settle(err(error));
       return settled.promise;
     }
     if (this.#writeHalf !== 'open') {
@@ -176,7 +186,9 @@ export class WebSocketFlow implements Flow {
     this.#writeHalf = 'closing';
     this.#socket.sendText(END_OF_STREAM, (error) => {
       if (error != null) {
-        this.#failWrites(closedError(`WebSocket connection to ${this.peer} closed before end-of-stream was sent`, error));
+        this.#failWrites(
+          closedError(`WebSocket connection to ${this.peer} closed before end-of-stream was sent`, error),
+        );
         return;
       }
       if (this.#writeHalf === 'closing') this.#writeHalf = 'closed';
@@ -200,8 +212,8 @@ export class WebSocketFlow implements Flow {
     if (!this.#released.settled) {
       if (this.halfClose) {
         void this.closeWrite();
-      } else if (this.#writeHalf === 'open') {
-        this.#writeHalf = 'closed';
+      } else {
+        if (this.#writeHalf === 'open') this.#writeHalf = 'closed';
         this.#sendClose();
       }
     }
@@ -232,27 +244,34 @@ export class WebSocketFlow implements Flow {
     for (let at = 0; at < data.byteLength; at += max) {
       const part = at === 0 && data.byteLength <= max ? data : data.subarray(at, at + max);
       const n = part.byteLength;
-      this.#unsent += n;
+      this.#given += n;
       this.#socket.sendBinary(part, (error) => this.#onSent(n, error));
     }
   }
 
-  /** Backpressure: a write resolves at once while little is unsent, else when the transport took enough. */
+  /**
+   * Backpressure: a write resolves at once while at most
+   * `writeHighWaterMark` bytes are unsent; above it, once the transport took
+   * the write's own last byte (so a write stalled behind a dead peer fails
+   * instead of riding on an earlier write's progress).
+   */
   #afterSend(): Promise<WriteResult> {
-    if (this.#blockedWrites.length === 0 && this.#unsent <= this.#limits.writeHighWaterMark) return OK_WRITE;
+    if (this.#blockedWrites.length === 0 && this.#given - this.#sent <= this.#limits.writeHighWaterMark) {
+      return OK_WRITE;
+    }
     if (this.#writeHalf === 'failed') return Promise.resolve(err(this.#closed()));
-    return new Promise((resolve) => this.#blockedWrites.push(resolve));
+    return new Promise((resolve) => this.#blockedWrites.push({ end: this.#given, resolve }));
   }
 
   #onSent(bytes: number, error: unknown): void {
-    this.#unsent -= bytes;
     if (error != null) {
       this.#failWrites(closedError(`WebSocket connection to ${this.peer} is closed`, error));
       return;
     }
+    this.#sent += bytes;
     this.#bytesWritten += bytes;
     const blocked = this.#blockedWrites;
-    while (blocked.length > 0 && this.#unsent <= this.#limits.writeHighWaterMark) blocked.shift()!(ok());
+    while (blocked.length > 0 && blocked[0]!.end <= this.#sent) blocked.shift()!.resolve(ok());
   }
 
   #failWrites(error: WriteError): void {
@@ -262,7 +281,7 @@ export class WebSocketFlow implements Flow {
     this.#closeWrite?.settle(err(error));
     const blocked = this.#blockedWrites;
     this.#blockedWrites = [];
-    for (const resolve of blocked) resolve(err(error));
+    for (const write of blocked) write.resolve(err(error));
   }
 
   #closed(): WriteError {
