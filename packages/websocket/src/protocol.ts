@@ -33,6 +33,15 @@ export const CloseCode = {
   abnormal: 1006,
   /** A message larger than the receiver accepts: `protocol`. */
   messageTooBig: 1009,
+  /**
+   * A browser's `abort()`: browsers cannot drop a connection without the
+   * closing handshake, so they close with this code instead: `reset`.
+   */
+  aborted: 4000,
+  /** 1002 as a browser sends it (browsers may only send 1000 and 3000–4999): `protocol`. */
+  browserProtocolError: 4002,
+  /** 1003 as a browser sends it: `protocol`. */
+  browserUnsupportedData: 4003,
 } as const;
 
 /**
@@ -54,16 +63,17 @@ export function isCleanClose(code: number): boolean {
 /** Error types a received Close code maps to. */
 export type CloseErrorType = 'reset' | 'protocol';
 
+const PROTOCOL_CODES = new Set([1002, 1003, 1007, 1009, 1010, 4002, 4003]);
+
 /**
  * The error type of an unclean Close code: `protocol` for codes that say the
  * bytes on the wire were wrong (1002, 1003, 1007 invalid UTF-8, 1009 too big,
- * 1010 missing extension), `reset` for every other code (1001 going away,
- * 1006 dropped, 1011 server error, 1012–1014, 4000–4999 application codes).
+ * 1010 missing extension, and 4002/4003, a browser's 1002/1003), `reset` for
+ * every other code (1001 going away, 1006 dropped, 1011 server error,
+ * 1012–1014, 4000 a browser's abort, other application codes).
  */
 export function closeErrorType(code: number): CloseErrorType {
-  return code === 1002 || code === 1003 || code === 1007 || code === 1009 || code === 1010
-    ? 'protocol'
-    : 'reset';
+  return PROTOCOL_CODES.has(code) ? 'protocol' : 'reset';
 }
 
 /** Says a Close code in words, for messages: `1001 (going away)`. */
@@ -88,4 +98,7 @@ const CLOSE_CODE_NAMES: Record<number, string> = {
   1013: 'try again later',
   1014: 'bad gateway',
   1015: 'TLS handshake failure',
+  4000: 'aborted by a browser flow',
+  4002: 'protocol error, from a browser',
+  4003: 'unsupported data, from a browser',
 };
