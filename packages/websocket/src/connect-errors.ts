@@ -1,5 +1,5 @@
 import type { ConnectError } from '@flowkit/flow-types';
-import { connectErrorFromNode } from '@flowkit/node-duplex';
+import { connectErrorFromNode } from '@flowkit/socket';
 import { SUBPROTOCOL } from './protocol.js';
 
 /**

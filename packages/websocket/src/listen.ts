@@ -13,7 +13,7 @@ import {
   readOptions,
   show,
 } from '@flowkit/kernel';
-import { listenErrorFromNode } from '@flowkit/node-duplex';
+import { listenErrorFromNode } from '@flowkit/socket';
 import { DEFAULT_MAX_RECEIVED_MESSAGE_BYTES } from './connect.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
 import { DEFAULT_MAX_PENDING, type ListenerSetup, WebSocketListener } from './listener.js';
