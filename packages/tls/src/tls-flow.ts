@@ -11,7 +11,7 @@ import {
   type ReadResult,
   type WriteResult,
 } from '@flowkit/flow-types';
-import { abortOnSignal } from '@flowkit/kernel';
+import { abortOnSignal, ForwardingFlow } from '@flowkit/kernel';
 import { fromNodeDuplex, type SocketFlow } from '@flowkit/node-duplex';
 import { tlsFlowError } from './errors.js';
 import { endFailedHandshake, type HandshakeTransport, mayHaveSentAlert } from './failed-handshake.js';
@@ -66,7 +66,7 @@ const OK: Promise<WriteResult> = Promise.resolve(ok());
  * - `abort` tears down the TLS state and aborts the inner flow (an RST over
  *   TCP); no close_notify is sent, so the peer sees a reset or truncation.
  */
-export class TlsFlow implements Flow {
+export class TlsFlow extends ForwardingFlow<SocketFlow> {
   /** The negotiated version, `'TLSv1.2'` or `'TLSv1.3'`. */
   readonly protocol: string;
   /** The ALPN protocol both ends chose, or `undefined` when none was negotiated. */
@@ -82,13 +82,9 @@ export class TlsFlow implements Flow {
   /** The flow TLS runs over (a TCP flow for `connect`/`listen`). Do not read or write it. */
   readonly transport: Flow;
 
-  readonly #socket: TLSSocket;
-  readonly #flow: SocketFlow;
   readonly #truncation: Truncation;
   readonly #peer: string;
   #session: Buffer | undefined;
-  /** The latest write or writev: `closeWrite` goes out after it. */
-  #lastWrite: Promise<WriteResult> = OK;
   /** The last write still going out in slices, if any: later writes queue behind it. */
   #sliced: Promise<WriteResult> | undefined;
   #closeWrite: Promise<WriteResult> | undefined;
@@ -100,8 +96,29 @@ export class TlsFlow implements Flow {
 
   /** @internal Built by the wrappers after a successful handshake. */
   constructor({ socket, transport, truncation, peer, authorized }: Established) {
+    let tornDown = false;
+    super(
+      fromNodeDuplex(socket, {
+        label: peer,
+        hooks: {
+          mapError: (e) => {
+            // Any error after the handshake (a corrupt record, an alert, an
+            // inner failure) ends the connection: reads return it, and the
+            // transport is ended like a failed handshake's, letting OpenSSL's
+            // alert out first, within ALERT_FLUSH_MS.
+            if (!tornDown) {
+              tornDown = true;
+              transport.hold();
+              socket.destroy();
+              endFailedHandshake(transport.transport, e, mayHaveSentAlert(e));
+            }
+            return tlsFlowError(e, peer);
+          },
+          reset: (d) => d.destroy(),
+        },
+      }),
+    );
     this.transport = transport.transport;
-    this.#socket = socket;
     this.#truncation = truncation;
     this.#peer = peer;
     this.protocol = socket.getProtocol() ?? 'unknown';
@@ -114,26 +131,6 @@ export class TlsFlow implements Flow {
     this.#session = socket.getSession();
     socket.on('session', (session: Buffer) => {
       this.#session = session;
-    });
-    let tornDown = false;
-    this.#flow = fromNodeDuplex(socket, {
-      label: peer,
-      hooks: {
-        mapError: (e) => {
-          // Any error after the handshake (a corrupt record, an alert, an
-          // inner failure) ends the connection: reads return it, and the
-          // transport is ended like a failed handshake's, letting OpenSSL's
-          // alert out first, within ALERT_FLUSH_MS.
-          if (!tornDown) {
-            tornDown = true;
-            transport.hold();
-            socket.destroy();
-            endFailedHandshake(transport.transport, e, mayHaveSentAlert(e));
-          }
-          return tlsFlowError(e, peer);
-        },
-        reset: (d) => d.destroy(),
-      },
     });
   }
 
@@ -158,8 +155,8 @@ export class TlsFlow implements Flow {
    * close): an error at once, `{ type: 'aborted' }` or the failure a read
    * had already returned (`truncated`, an alert…); never data or `EOF`.
    */
-  read(options?: ReadOptions): Promise<ReadResult> {
-    return this.#flow.read(options).then((result) => {
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return this.inner.read(options).then((result) => {
       if (result.ok && result.value === EOF && this.#truncation.truncated) {
         this.#failure ??= this.#truncatedError();
         return err(this.#failure);
@@ -180,12 +177,9 @@ export class TlsFlow implements Flow {
   }
 
   /** Encrypts and sends `buffer`; same rules as {@link Flow.write}. */
-  write(buffer: Uint8Array): Promise<WriteResult> {
+  override write(buffer: Uint8Array): Promise<WriteResult> {
     if (this.#closeWrite !== undefined) return this.#writeClosed();
-    if (this.#sliced === undefined && buffer.byteLength <= SLICE_BYTES) {
-      this.#lastWrite = this.#flow.write(buffer);
-      return this.#lastWrite;
-    }
+    if (this.#sliced === undefined && buffer.byteLength <= SLICE_BYTES) return this.inner.write(buffer);
     return this.#inSlices([buffer]);
   }
 
@@ -195,12 +189,9 @@ export class TlsFlow implements Flow {
    * accepted, so a huge `writev` never holds all its ciphertext at once.
    * Same rules as {@link Flow.writev}.
    */
-  writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+  override writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
     if (this.#closeWrite !== undefined) return this.#writeClosed();
-    if (this.#sliced === undefined && byteLength(buffers) <= SLICE_BYTES) {
-      this.#lastWrite = this.#flow.writev(buffers);
-      return this.#lastWrite;
-    }
+    if (this.#sliced === undefined && byteLength(buffers) <= SLICE_BYTES) return this.inner.writev(buffers);
     return this.#inSlices(buffers);
   }
 
@@ -210,11 +201,10 @@ export class TlsFlow implements Flow {
 
   /** Writes in slices after every sliced write before it, so writes keep their call order. */
   #inSlices(buffers: readonly Uint8Array[]): Promise<WriteResult> {
-    const write = () => writeInSlices((batch) => this.#flow.writev(batch), buffers);
+    const write = () => writeInSlices((batch) => this.inner.writev(batch), buffers);
     const before = this.#sliced;
     const result = before === undefined ? write() : before.then(write);
     this.#sliced = result;
-    this.#lastWrite = result;
     void result.then(() => {
       if (this.#sliced === result) this.#sliced = undefined;
     });
@@ -229,8 +219,8 @@ export class TlsFlow implements Flow {
    * `closed` when the connection failed or was aborted first. Later writes
    * return `closed`; reads go on until the peer's close_notify. Idempotent.
    */
-  closeWrite(): Promise<WriteResult> {
-    this.#closeWrite ??= this.#lastWrite.then(() => sendCloseNotify(this.#socket, this.#peer));
+  override closeWrite(): Promise<WriteResult> {
+    this.#closeWrite ??= (this.#sliced ?? OK).then(() => this.inner.closeWrite());
     return this.#closeWrite;
   }
 
@@ -241,16 +231,14 @@ export class TlsFlow implements Flow {
    * never rejects. Every call's `signal` bounds the one close: the first to
    * fire aborts the flow (both layers) and the close resolves.
    */
-  close(options?: CloseOptions): Promise<void> {
+  override close(options?: CloseOptions): Promise<void> {
     if (this.#closing === undefined) {
+      // The TLS socket's close waits for the peer's close_notify (or the
+      // transport's end) and releases the socket; then the inner flow's
+      // close waits for its remote's end-of-stream and releases it.
       this.#closing = this.closeWrite()
-        .then(() => readEnded(this.#socket))
-        .then(() => {
-          // Both directions are done: a graceful release (the Duplex under
-          // the TLS socket leaves the inner flow's close to finish).
-          this.#socket.destroy();
-          return this.transport.close();
-        })
+        .then(() => this.inner.close())
+        .then(() => this.transport.close())
         .then(() => {
           this.#closed = true;
         });
@@ -264,50 +252,13 @@ export class TlsFlow implements Flow {
    * abort wins even after a clean close: later reads are errors, unread data
    * is dropped, writes are `closed`, `close` resolves.
    */
-  abort(reason?: unknown): void {
+  override abort(reason?: unknown): void {
     this.#aborted = true;
-    this.#closeWrite ??= Promise.resolve(
-      err(closedError(`TLS flow to ${this.#peer} was aborted before its half-close`, reason)),
-    );
     // One owner per handle: the TLS socket sits on a toNodeDuplex stream, not
     // on the TCP socket, so aborting both layers closes each handle once.
-    this.#flow.abort(reason);
+    this.inner.abort(reason);
     this.transport.abort(reason);
   }
-}
-
-/** Ends the TLS socket's writable side (close_notify, then the transport's end); `ok` on `'finish'`. */
-function sendCloseNotify(socket: TLSSocket, peer: string): Promise<WriteResult> {
-  if (socket.writableFinished) return OK;
-  const failed = () => err(closedError(`TLS flow to ${peer} failed before close_notify was sent`));
-  if (socket.destroyed) return Promise.resolve(failed());
-  return new Promise((resolve) => {
-    const onFinish = () => {
-      socket.off('close', onClose);
-      resolve(ok());
-    };
-    const onClose = () => {
-      socket.off('finish', onFinish);
-      resolve(socket.writableFinished ? ok() : failed());
-    };
-    socket.once('finish', onFinish);
-    socket.once('close', onClose);
-    socket.end();
-  });
-}
-
-/** Resolves once the TLS socket's readable side ended (the peer's close_notify, or truncation) or it closed. */
-function readEnded(socket: TLSSocket): Promise<void> {
-  if (socket.readableEnded || socket.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      socket.off('end', done);
-      socket.off('close', done);
-      resolve();
-    };
-    socket.once('end', done);
-    socket.once('close', done);
-  });
 }
 
 function peerCertificateOf(socket: TLSSocket): PeerCertificate | undefined {

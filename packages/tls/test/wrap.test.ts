@@ -115,6 +115,49 @@ describe('wrapClient/wrapServer over a memory pair', () => {
   });
 });
 
+describe('closeWrite()', () => {
+  it('sends close_notify, then ends the inner flow: the peer reads every byte then EOF, this end still reads', async () => {
+    for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const [a, b] = pair();
+      let innerClosedWrite = 0;
+      const watched: Flow = {
+        read: (o) => a.read(o),
+        write: (buf) => a.write(buf),
+        writev: (bufs) => a.writev(bufs),
+        closeWrite: () => {
+          innerClosedWrite++;
+          return a.closeWrite();
+        },
+        close: (o) => a.close(o),
+        abort: (reason) => a.abort(reason),
+      };
+      const [c, s] = await Promise.all([
+        wrapClient(watched, { ca: m.root.cert, servername: 'localhost', maxVersion }),
+        wrapServer(b, { cert: m.good.chain, key: m.good.key }),
+      ]);
+      if (!c.ok || !s.ok) throw new Error('handshake failed');
+      const data = Buffer.alloc(600_000, 7);
+      const writing = c.value.write(data); // not awaited: closeWrite must still go after it
+      const first = c.value.closeWrite();
+      const second = c.value.closeWrite();
+      expect(second).toBe(first);
+      const w = await c.value.write(Buffer.from('late'));
+      expect(w.ok ? 'ok' : w.error.type).toBe('closed');
+      const got = await readAll(s.value);
+      expect(got.end).toBe('eof');
+      expect(got.bytes.equals(data)).toBe(true);
+      expect([await writing, await first]).toEqual([{ ok: true }, { ok: true }]);
+      expect(innerClosedWrite).toBe(1);
+      // The other direction is still open.
+      await s.value.write(Buffer.from('answer'));
+      const sClosed = s.value.close();
+      expect(await readAll(c.value)).toEqual({ bytes: Buffer.from('answer'), end: 'eof' });
+      await Promise.all([c.value.close(), sClosed]);
+      expect(await c.value.closeWrite()).toEqual({ ok: true });
+    }
+  });
+});
+
 describe('ALPN mismatch', () => {
   it('no protocol in common fails the handshake with a handshake error', async () => {
     const [a, b] = pair();
