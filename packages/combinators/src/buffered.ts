@@ -1,4 +1,5 @@
-import type { CloseOptions, Flow, ReadOptions, ReadResult, WriteResult } from '@flowkit/flow-types';
+import type { Flow, ReadOptions, ReadResult } from '@flowkit/flow-types';
+import { ForwardingFlow } from '@flowkit/kernel';
 
 /**
  * A {@link Flow} with a pushback buffer in front of its reads, so bytes read
@@ -26,15 +27,12 @@ export interface BufferedFlow extends Flow {
   unread(buffer: Uint8Array): void;
 }
 
-class Buffered implements BufferedFlow {
-  readonly inner: Flow;
+class Buffered extends ForwardingFlow implements BufferedFlow {
+  // The base keeps `inner` protected; a BufferedFlow shows it.
+  declare readonly inner: Flow;
   // Front of the stream first.
   #pushback: Uint8Array[] = [];
   #aborted = false;
-
-  constructor(inner: Flow) {
-    this.inner = inner;
-  }
 
   get buffered(): number {
     let n = 0;
@@ -46,29 +44,13 @@ class Buffered implements BufferedFlow {
     if (buffer.byteLength > 0 && !this.#aborted) this.#pushback.unshift(buffer);
   }
 
-  read(options?: ReadOptions): Promise<ReadResult> {
+  override read(options?: ReadOptions): Promise<ReadResult> {
     const next = this.#pushback.shift();
     if (next !== undefined) return Promise.resolve({ ok: true, value: next });
     return this.inner.read(options);
   }
 
-  write(buffer: Uint8Array): Promise<WriteResult> {
-    return this.inner.write(buffer);
-  }
-
-  writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
-    return this.inner.writev(buffers);
-  }
-
-  closeWrite(): Promise<WriteResult> {
-    return this.inner.closeWrite();
-  }
-
-  close(options?: CloseOptions): Promise<void> {
-    return this.inner.close(options);
-  }
-
-  abort(reason?: unknown): void {
+  override abort(reason?: unknown): void {
     this.#aborted = true;
     this.#pushback = [];
     this.inner.abort(reason);

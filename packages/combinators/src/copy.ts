@@ -24,6 +24,9 @@ export interface CopyStats {
  *
  * - `read`: reading `src` failed; `error` is the source's {@link FlowError}.
  * - `write`: writing `dst` failed; `error` is the destination's {@link WriteError}.
+ * - `close-write`: every byte was written, but half-closing `dst`
+ *   (`dst.closeWrite()`) failed, so its remote may never see the end of the
+ *   stream; `error` is that {@link WriteError}.
  * - `aborted`: the caller's `signal` fired; `cause` is its reason.
  *
  * Every case carries `stats`: what was copied before it stopped.
@@ -32,6 +35,12 @@ export type CopyError =
   | { readonly type: 'read'; readonly message: string; readonly error: FlowError; readonly stats: CopyStats }
   | {
       readonly type: 'write';
+      readonly message: string;
+      readonly error: WriteError;
+      readonly stats: CopyStats;
+    }
+  | {
+      readonly type: 'close-write';
       readonly message: string;
       readonly error: WriteError;
       readonly stats: CopyStats;
@@ -53,27 +62,26 @@ export interface CopyOptions {
    */
   readonly signal?: AbortSignal;
   /**
-   * Half-close `dst` after `src` reached EOF. Default `true`. Set `false` to
+   * Half-close `dst` (`dst.closeWrite()`) after `src` reached EOF, and wait
+   * for that to be handed to the transport. Default `true`. Set `false` to
    * keep writing to `dst` after the copy (then close it yourself).
    */
   readonly end?: boolean;
 }
 
 /**
- * Copies `src` to `dst` until `src` reaches EOF, then half-closes `dst`
- * (socat's and mirage-flow's proxy semantics: the end of one direction is
- * passed on, the other direction keeps going).
+ * Copies `src` to `dst` until `src` reaches EOF, then half-closes `dst` with
+ * `dst.closeWrite()` (socat's and mirage-flow's proxy semantics: the end of
+ * one direction is passed on, the other direction keeps going).
  *
  * Backpressure: at most one read and one write are in flight, so `copy` never
  * holds more than two buffers however fast `src` is and however slow `dst` is.
  *
- * Half-close without deadlock: `Flow` has no separate "shut down the write
- * side" call, only `close()`, which half-closes and then waits for the remote
- * to close too. `copy` calls `dst.close()` but does NOT wait for it: the
- * remote's close may depend on someone reading `dst`, which is not `copy`'s
- * job (in {@link proxy} it is the other direction's). `close` is idempotent,
- * so a caller that wants the teardown finished calls `await dst.close()`
- * itself; it resolves at the same moment as the call `copy` made.
+ * The half-close is awaited and its failure reported (`close-write`): when
+ * `copy` resolves ok, the end of the stream was handed to `dst`'s transport.
+ * `copy` does not wait for `dst`'s remote to close (that is `dst.close()`,
+ * whose wait may depend on someone reading `dst`, which in {@link proxy} is
+ * the other direction's job).
  *
  * `src` is never closed: its remote has finished sending, but the other
  * direction may still be writing to it.
@@ -151,6 +159,20 @@ export async function copy(
       return w;
     });
   }
-  if (end) void dst.close();
+  if (end) {
+    const w = await untilAborted(dst.closeWrite(), signal);
+    if (w === ABORTED) return aborted(signal!);
+    if (!w.ok) {
+      return {
+        ok: false,
+        error: {
+          type: 'close-write',
+          message: `copy: half-closing the destination failed: ${w.error.message}`,
+          error: w.error,
+          stats: stats(),
+        },
+      };
+    }
+  }
   return { ok: true, value: stats() };
 }

@@ -39,13 +39,14 @@ export interface ProxyOptions {
  * Relays `a` and `b` in both directions at once, as socat does.
  *
  * Each direction is a {@link copy}: when `a` reaches EOF, `b` is half-closed
- * (and the other way round) while the other direction keeps going. `proxy`
- * finishes when both directions have reached EOF; it then waits for both
- * `close()` calls to finish (both remotes have closed by then, since their EOF
+ * with `b.closeWrite()` (and the other way round) while the other direction
+ * keeps going. `proxy` finishes when both directions have reached EOF and
+ * both half-closes were handed to their transports; it then calls `close()`
+ * on both to release them (both remotes have closed by then, since their EOF
  * was read), so when it resolves both flows are fully closed.
  *
- * An error in one direction (a reset, a write to a gone peer) or the caller's
- * signal aborts BOTH flows, which ends the other direction too: a relay that
+ * An error in one direction (a reset, a write to a gone peer, a half-close
+ * that failed) or the caller's signal aborts BOTH flows, which ends the other direction too: a relay that
  * lost one side has nothing to relay, and the surviving peer should learn of
  * it (a reset) rather than wait forever. The first error is returned.
  *

@@ -60,12 +60,13 @@ const byteLength = (chunk: Uint8Array): number => chunk.byteLength;
  *   Streams do on cancel; if a read completes in the same instant as the
  *   cancel, its chunk is pushed back when `flow` is a {@link BufferedFlow}, and
  *   dropped otherwise.
- * - `writable.close()` half-closes the flow (`flow.close()`), and resolves once
- *   the close is started, without waiting for the remote's close: waiting could
- *   deadlock a caller that reads the response only after closing its request
- *   side. `await flow.close()` waits for the whole teardown. A write error
- *   errors the writable with a {@link FlowkitError}; `writable.abort()` aborts
- *   the flow.
+ * - `writable.close()` half-closes the flow (`flow.closeWrite()`) and resolves
+ *   once the end of the stream was handed to the transport, without waiting
+ *   for the remote's close: waiting could deadlock a caller that reads the
+ *   response only after closing its request side. A half-close that fails
+ *   rejects it with a {@link FlowkitError}. `await flow.close()` waits for
+ *   the whole teardown. A write error errors the writable with a
+ *   {@link FlowkitError}; `writable.abort()` aborts the flow.
  *
  * Throws a `RangeError` for a negative or fractional high-water mark.
  */
@@ -104,8 +105,9 @@ export function toWebStreams(flow: Flow, options: WebStreamsOptions = {}): WebSt
         const w = await flow.write(chunk);
         if (!w.ok) throw new FlowkitError(w.error);
       },
-      close() {
-        void flow.close();
+      async close() {
+        const w = await flow.closeWrite();
+        if (!w.ok) throw new FlowkitError(w.error);
       },
       abort(reason) {
         flow.abort(reason);

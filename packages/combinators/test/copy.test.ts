@@ -10,6 +10,7 @@ import {
   sleep,
   writeInPieces,
 } from './support/bytes.js';
+import { withCloseWrite } from './support/half-close.js';
 import { testPair } from './support/pair.js';
 
 /** src ⇄ srcPeer, dst ⇄ dstPeer: copy(src, dst) relays srcPeer's bytes to dstPeer. */
@@ -161,6 +162,81 @@ describe('copy', () => {
     expect((await dst.write(new Uint8Array([3]))).ok).toBe(true);
     void dst.close();
     expect(Array.from(await readToEnd(dstPeer))).toEqual([1, 2, 3]);
+    srcPeer.abort();
+    dstPeer.abort();
+  });
+
+  it('awaits dst.closeWrite() at EOF: copy resolves only after the half-close did', async () => {
+    const { srcPeer, src, dst, dstPeer } = setup();
+    let finish: (r: { ok: true; value: undefined }) => void = () => {};
+    const slow = withCloseWrite(dst, () => new Promise((resolve) => (finish = resolve)));
+    await srcPeer.write(new Uint8Array([1, 2, 3]));
+    void srcPeer.close();
+    const copying = copy(src, slow);
+    expect(await settlesWithin(copying, 50)).toBe(false);
+    expect(slow.calls).toBe(1);
+    finish({ ok: true, value: undefined });
+    const r = await copying;
+    expect(r.ok && r.value.bytes).toBe(3);
+    srcPeer.abort();
+    dstPeer.abort();
+  });
+
+  it('reports a failed half-close as { type: "close-write" } with the full stats', async () => {
+    const { srcPeer, src, dst, dstPeer } = setup();
+    const failing = withCloseWrite(dst, async () => ({
+      ok: false,
+      error: { type: 'io', message: 'the FIN could not be sent', code: 'EIO' },
+    }));
+    await srcPeer.write(new Uint8Array(10));
+    void srcPeer.close();
+    const r = await copy(src, failing);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toMatchObject({
+      type: 'close-write',
+      error: { type: 'io', code: 'EIO' },
+      stats: { bytes: 10, chunks: 1 },
+    });
+    expect(r.error.message).toMatch(/half-clos.*the FIN could not be sent/);
+    srcPeer.abort();
+    dstPeer.abort();
+  });
+
+  it('reports the half-close failing because dst’s remote reset after the last write', async () => {
+    const { srcPeer, src, dst, dstPeer } = setup();
+    const copying = copy(src, dst);
+    await srcPeer.write(new Uint8Array([4, 5]));
+    const got = await dstPeer.read(); // copy's write went through
+    expect(got.ok && got.value !== EOF && Array.from(got.value)).toEqual([4, 5]);
+    dstPeer.abort(); // the remote resets before copy reaches EOF
+    void srcPeer.close();
+    const r = await copying;
+    expect(!r.ok && r.error.type).toBe('close-write');
+    expect(!r.ok && r.error.stats.bytes).toBe(2);
+    srcPeer.abort();
+  });
+
+  it('stops on its signal while the half-close is stalled', async () => {
+    const { srcPeer, src, dst, dstPeer } = setup();
+    const stalled = withCloseWrite(dst, () => new Promise(() => {}));
+    void srcPeer.close();
+    const ac = new AbortController();
+    const copying = copy(src, stalled, { signal: ac.signal });
+    expect(await settlesWithin(copying, 30)).toBe(false);
+    ac.abort();
+    const r = await copying;
+    expect(!r.ok && r.error.type).toBe('aborted');
+    srcPeer.abort();
+    dstPeer.abort();
+  });
+
+  it('with end: false never half-closes dst', async () => {
+    const { srcPeer, src, dst, dstPeer } = setup();
+    const watched = withCloseWrite(dst, () => dst.closeWrite());
+    void srcPeer.close();
+    expect((await copy(src, watched, { end: false })).ok).toBe(true);
+    expect(watched.calls).toBe(0);
     srcPeer.abort();
     dstPeer.abort();
   });

@@ -1,7 +1,8 @@
 import { EOF } from '@flowkit/flow-types';
 import { describe, expect, it } from 'vitest';
 import { proxy } from '../src/index.js';
-import { firstDifference, patternBytes, readToEnd, writeInPieces } from './support/bytes.js';
+import { firstDifference, patternBytes, readToEnd, settlesWithin, writeInPieces } from './support/bytes.js';
+import { withCloseWrite } from './support/half-close.js';
 import { testPair } from './support/pair.js';
 
 /** left ⇄ a  [proxy]  b ⇄ right */
@@ -96,5 +97,48 @@ describe('proxy', () => {
     expect(r.error.error.type).toBe('aborted');
     expect((await left.read()).ok).toBe(false);
     expect((await right.read()).ok).toBe(false);
+  });
+
+  it('half-closes each direction with closeWrite(), before either remote closes', async () => {
+    const { left, a, b, right } = setup();
+    const watchedB = withCloseWrite(b, () => b.closeWrite());
+    const relaying = proxy(a, watchedB);
+    await left.write(new Uint8Array([1]));
+    void left.closeWrite();
+    // right reads the data, then EOF, while right itself has not closed yet.
+    expect(Array.from(await readToEnd(right))).toEqual([1]);
+    expect(watchedB.calls).toBe(1);
+    expect(await settlesWithin(relaying, 30)).toBe(false);
+    void right.closeWrite();
+    expect(Array.from(await readToEnd(left))).toEqual([]);
+    const r = await relaying;
+    expect(r.ok && [r.value.aToB.bytes, r.value.bToA.bytes]).toEqual([1, 0]);
+    await Promise.all([left.close(), right.close()]);
+  });
+
+  it('reports a failed half-close with its direction and aborts both flows', async () => {
+    const { left, a, b, right } = setup();
+    const failing = withCloseWrite(b, async () => ({
+      ok: false,
+      error: { type: 'reset', message: 'the remote reset during the flush' },
+    }));
+    const relaying = proxy(a, failing);
+    await left.write(new Uint8Array([1, 2]));
+    void left.close();
+    const r = await relaying;
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.direction).toBe('aToB');
+    expect(r.error.error).toMatchObject({ type: 'close-write', error: { type: 'reset' } });
+    expect(r.error.message).toMatch(/a → b: .*half-clos/);
+    // both remotes learn of the failure as an error, not a clean EOF
+    expect((await left.read()).ok).toBe(false);
+    const seen: boolean[] = [];
+    for (let i = 0; i < 3; i++) {
+      const x = await right.read();
+      seen.push(x.ok);
+      if (!x.ok) break;
+    }
+    expect(seen.at(-1)).toBe(false);
   });
 });

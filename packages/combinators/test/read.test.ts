@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buffered, isBuffered, readAll, readExactly } from '../src/index.js';
 import { patternBytes, readToEnd, settlesWithin, writeInPieces } from './support/bytes.js';
-import { countingReads } from './support/counting.js';
+import { CountingFlow } from './support/counting.js';
 import { testPair } from './support/pair.js';
 
 describe('buffered', () => {
@@ -53,7 +53,7 @@ describe('readExactly', () => {
           runs += 1;
           const data = patternBytes(length, seed);
           const [peer, raw] = pair({ capacity: 4096, faults: { seed, rechunk: { maxChunk } } });
-          const counted = countingReads(raw);
+          const counted = new CountingFlow(raw);
           const flow = buffered(counted);
           const writing = writeInPieces(peer, data, pieces).then(() => peer.close());
           let at = 0;

@@ -1,6 +1,8 @@
+import { EOF } from '@flowkit/flow-types';
 import { describe, expect, it } from 'vitest';
 import { FlowkitError, toWebStreams } from '../src/index.js';
 import { firstDifference, patternBytes, readToEnd, settlesWithin, writeInPieces } from './support/bytes.js';
+import { withCloseWrite } from './support/half-close.js';
 import { testPair } from './support/pair.js';
 
 const KiB = 1024;
@@ -163,6 +165,31 @@ describe('toWebStreams', () => {
     const [peer, flow] = testPair();
     expect(() => toWebStreams(flow, { readableHighWaterMark: -1 })).toThrow(/readableHighWaterMark/);
     expect(() => toWebStreams(flow, { writableHighWaterMark: 1.5 })).toThrow(/writableHighWaterMark/);
+    peer.abort();
+    flow.abort();
+  });
+
+  it('writable.close() is closeWrite(): it waits for it and rejects with its error', async () => {
+    const [peer, flow] = testPair();
+    const failing = withCloseWrite(flow, async () => ({
+      ok: false,
+      error: { type: 'reset', message: 'gone before the FIN' },
+    }));
+    const e = await toWebStreams(failing)
+      .writable.close()
+      .then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+    expect(e instanceof FlowkitError && e.error.type).toBe('reset');
+    expect(failing.calls).toBe(1);
+
+    // and a working one: the peer reads EOF, the reverse direction still works.
+    const { writable } = toWebStreams(flow);
+    await writable.close();
+    const end = await peer.read();
+    expect(end.ok && end.value).toBe(EOF);
+    expect((await peer.write(new Uint8Array([1]))).ok).toBe(true);
     peer.abort();
     flow.abort();
   });

@@ -189,6 +189,7 @@ async function relayOnce(
     }
     const [src, dst] = r.error.direction === 'aToB' ? [a, b] : [b, a];
     if (e.type === 'read') say(`${src.label}: read failed: ${e.error.type}: ${e.error.message}`);
+    else if (e.type === 'close-write') say(`${dst.label}: half-close failed: ${formatWriteError(e.error)}`);
     else say(`${dst.label}: write failed: ${formatWriteError(e.error)}`);
     return ExitCode.peer;
   } finally {
