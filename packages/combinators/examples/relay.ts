@@ -25,7 +25,7 @@ const serving = (async () => {
 })();
 
 await client.write(new TextEncoder().encode('HDR:hello, relay'));
-void client.close(); // half-close: the server sees EOF, the reply still flows back
+await client.closeWrite(); // half-close: the server sees EOF, the reply still flows back
 let reply = '';
 for (;;) {
   const r = await client.read();

@@ -1,5 +1,6 @@
 import type { Flow, ReadOptions, ReadResult } from '@flowkit/flow-types';
-import { ForwardingFlow } from '@flowkit/kernel';
+import { checkBytes, ForwardingFlow } from '@flowkit/kernel';
+import { checkFlow } from './arguments.js';
 
 /**
  * A {@link Flow} with a pushback buffer in front of its reads, so bytes read
@@ -41,6 +42,7 @@ class Buffered extends ForwardingFlow implements BufferedFlow {
   }
 
   unread(buffer: Uint8Array): void {
+    checkBytes(buffer, 'unread', 'buffer');
     if (buffer.byteLength > 0 && !this.#aborted) this.#pushback.unshift(buffer);
   }
 
@@ -59,9 +61,11 @@ class Buffered extends ForwardingFlow implements BufferedFlow {
 
 /**
  * Wraps `flow` in a {@link BufferedFlow}. Wrapping a `BufferedFlow` again
- * returns it unchanged, so every helper shares one pushback buffer.
+ * returns it unchanged, so every helper shares one pushback buffer. Throws a
+ * `TypeError` naming `flow` when it is not a flow.
  */
 export function buffered(flow: Flow): BufferedFlow {
+  checkFlow(flow, 'buffered', 'flow');
   return isBuffered(flow) ? flow : new Buffered(flow);
 }
 

@@ -1,6 +1,10 @@
 import { EOF, type Flow } from '@flowkit/flow-types';
-import { anySignal } from './abort.js';
+import { readOptions, signal } from '@flowkit/kernel';
+import { follow } from './abort.js';
+import { checkFlow } from './arguments.js';
 import { abortedError, FlowkitError } from './errors.js';
+
+const CHUNKS_OPTIONS = { signal: signal() };
 
 /** Options for {@link chunks}. */
 export interface ChunksOptions {
@@ -32,32 +36,40 @@ export interface ChunksOptions {
  * Each `next()` is one `flow.read()`, so the loop consumes at the pace of its
  * body (backpressure). Buffers are passed through as the flow returned them.
  */
-export function chunks(flow: Flow, options: ChunksOptions = {}): AsyncIterableIterator<Uint8Array> {
-  const userSignal = options.signal;
-  const stop = new AbortController();
-  const signal = anySignal(userSignal, stop.signal)!;
+export function chunks(flow: Flow, options?: ChunksOptions): AsyncIterableIterator<Uint8Array> {
+  checkFlow(flow, 'chunks', 'flow');
+  const read = readOptions(options, CHUNKS_OPTIONS);
+  // An iterator has no result to carry invalid-option: a bad option is the
+  // programming error it is, at the call.
+  if (!read.ok) throw new TypeError(`chunks: ${read.error.message}`, { cause: read.error });
+  // Fires on the caller's signal, or on return() (which cancels a waiting read).
+  const stop = follow('chunks', read.value.signal);
   let done = false;
+  const finish = (): void => {
+    done = true;
+    stop.dispose();
+  };
   const finished: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
   const iterator: AsyncIterableIterator<Uint8Array> = {
     async next(): Promise<IteratorResult<Uint8Array>> {
       if (done) return finished;
-      if (userSignal?.aborted) {
-        done = true;
-        throw new FlowkitError(abortedError('chunks', userSignal));
+      if (stop.byCaller) {
+        finish();
+        throw new FlowkitError(abortedError('chunks', stop.signal));
       }
-      const r = await flow.read({ signal });
+      const r = await flow.read({ signal: stop.signal });
       if (!r.ok) {
         // return() called while this read waited: a clean end, not an error.
         if (done) return finished;
-        done = true;
-        if (r.error.type === 'aborted' && userSignal?.aborted) {
-          throw new FlowkitError(abortedError('chunks', userSignal));
+        finish();
+        if (r.error.type === 'aborted' && stop.byCaller) {
+          throw new FlowkitError(abortedError('chunks', stop.signal));
         }
         throw new FlowkitError(r.error);
       }
       if (r.value === EOF) {
-        done = true;
+        finish();
         return finished;
       }
       // Even when return() came while this read waited, the bytes are handed
@@ -65,7 +77,7 @@ export function chunks(flow: Flow, options: ChunksOptions = {}): AsyncIterableIt
       return { done: false, value: r.value };
     },
     async return(): Promise<IteratorResult<Uint8Array>> {
-      done = true;
+      finish();
       stop.abort();
       return finished;
     },

@@ -2,12 +2,17 @@ import {
   EOF,
   type Flow,
   type FlowError,
+  type InvalidOptionError,
   type Result,
   type WriteError,
   type WriteResult,
 } from '@flowkit/flow-types';
-import { ABORTED, anySignal, untilAborted } from './abort.js';
+import { boolean, readOptions, signal as signalOption } from '@flowkit/kernel';
+import { ABORTED, follow, untilAborted } from './abort.js';
+import { checkFlow } from './arguments.js';
 import { abortedError } from './errors.js';
+
+const COPY_OPTIONS = { signal: signalOption(), end: boolean() };
 
 /** What {@link copy} measured. */
 export interface CopyStats {
@@ -92,12 +97,29 @@ export interface CopyOptions {
  *
  * Never throws and never rejects for I/O.
  */
-export async function copy(
+export function copy(
   src: Flow,
   dst: Flow,
-  options: CopyOptions = {},
+  options?: CopyOptions,
+): Promise<Result<CopyStats, CopyError | InvalidOptionError>> {
+  checkFlow(src, 'copy', 'src');
+  checkFlow(dst, 'copy', 'dst');
+  const read = readOptions(options, COPY_OPTIONS);
+  if (!read.ok) return Promise.resolve(read);
+  const followed = follow('copy', read.value.signal);
+  return copyUntil(src, dst, read.value.end ?? true, followed.signal).finally(followed.dispose);
+}
+
+/**
+ * {@link copy} after its checks, stopped by `signal` (an internal one). What
+ * {@link proxy} runs for each direction.
+ */
+export async function copyUntil(
+  src: Flow,
+  dst: Flow,
+  end: boolean,
+  signal: AbortSignal,
 ): Promise<Result<CopyStats, CopyError>> {
-  const { signal, end = true } = options;
   const started = performance.now();
   let bytes = 0;
   let chunks = 0;
@@ -111,16 +133,16 @@ export async function copy(
   // moment it succeeds, and if it fails, the read is cancelled (losslessly) so
   // the failure is reported at once rather than after src's next buffer.
   const writeFailed = new AbortController();
-  const readOptions = { signal: anySignal(signal, writeFailed.signal)! };
+  const readWith = { signal: AbortSignal.any([signal, writeFailed.signal]) };
   let pending: Promise<WriteResult> | undefined;
 
   for (;;) {
-    if (signal?.aborted) return aborted(signal);
-    const r = await src.read(readOptions);
+    if (signal.aborted) return aborted(signal);
+    const r = await src.read(readWith);
     if (!r.ok && !writeFailed.signal.aborted) {
       // The read's own signal firing is our abort; any other `aborted` came
       // from `src.abort()` and is a read failure like any other.
-      if (signal?.aborted && r.error.type === 'aborted') return aborted(signal);
+      if (signal.aborted && r.error.type === 'aborted') return aborted(signal);
       return {
         ok: false,
         error: {
@@ -133,7 +155,7 @@ export async function copy(
     }
     if (pending !== undefined) {
       const w = await untilAborted(pending, signal);
-      if (w === ABORTED) return aborted(signal!);
+      if (w === ABORTED) return aborted(signal);
       pending = undefined;
       if (!w.ok) {
         return {
@@ -161,7 +183,7 @@ export async function copy(
   }
   if (end) {
     const w = await untilAborted(dst.closeWrite(), signal);
-    if (w === ABORTED) return aborted(signal!);
+    if (w === ABORTED) return aborted(signal);
     if (!w.ok) {
       return {
         ok: false,

@@ -1,10 +1,4 @@
-import {
-  type FlowError,
-  formatError,
-  formatWriteError,
-  type InvalidOptionError,
-  type WriteError,
-} from '@flowkit/flow-types';
+import { type FlowError, formatError, formatWriteError, type WriteError } from '@flowkit/flow-types';
 
 /**
  * Thrown by the two APIs whose shape leaves no room for a `Result`: the
@@ -22,13 +16,6 @@ export class FlowkitError extends Error {
     this.name = 'FlowkitError';
     this.error = error;
   }
-}
-
-/** Builds the `invalid-option` error every combinator returns for a bad option. */
-export function invalidOption(option: string, message: string, cause?: unknown): InvalidOptionError {
-  return cause === undefined
-    ? { type: 'invalid-option', option, message }
-    : { type: 'invalid-option', option, message, cause };
 }
 
 /** Builds the `aborted` error for a fired signal, keeping its reason as `cause`. */

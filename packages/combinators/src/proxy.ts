@@ -1,6 +1,10 @@
-import type { Flow, Result } from '@flowkit/flow-types';
-import { anySignal } from './abort.js';
-import { type CopyError, type CopyStats, copy } from './copy.js';
+import type { Flow, InvalidOptionError, Result } from '@flowkit/flow-types';
+import { readOptions, signal } from '@flowkit/kernel';
+import { type Followed, follow } from './abort.js';
+import { checkFlow } from './arguments.js';
+import { type CopyError, type CopyStats, copyUntil } from './copy.js';
+
+const PROXY_OPTIONS = { signal: signal() };
 
 /** What {@link proxy} measured, one {@link CopyStats} per direction. */
 export interface ProxyStats {
@@ -52,19 +56,26 @@ export interface ProxyOptions {
  *
  * Never throws and never rejects for I/O.
  */
-export async function proxy(
+export function proxy(
   a: Flow,
   b: Flow,
-  options: ProxyOptions = {},
-): Promise<Result<ProxyStats, ProxyError>> {
-  const stop = new AbortController();
-  const signal = anySignal(options.signal, stop.signal)!;
+  options?: ProxyOptions,
+): Promise<Result<ProxyStats, ProxyError | InvalidOptionError>> {
+  checkFlow(a, 'proxy', 'a');
+  checkFlow(b, 'proxy', 'b');
+  const read = readOptions(options, PROXY_OPTIONS);
+  if (!read.ok) return Promise.resolve(read);
+  const followed = follow('proxy', read.value.signal);
+  return relay(a, b, followed).finally(followed.dispose);
+}
+
+async function relay(a: Flow, b: Flow, stop: Followed): Promise<Result<ProxyStats, ProxyError>> {
   const zero: CopyStats = { bytes: 0, chunks: 0, durationMs: 0 };
   const stats = { aToB: zero, bToA: zero };
   let first: ProxyError | undefined;
 
   const run = async (direction: 'aToB' | 'bToA', src: Flow, dst: Flow): Promise<void> => {
-    const r = await copy(src, dst, { signal });
+    const r = await copyUntil(src, dst, true, stop.signal);
     stats[direction] = r.ok ? r.value : r.error.stats;
     if (r.ok || first !== undefined) return;
     // Our own `stop` aborting the other direction is not a second error.
@@ -82,7 +93,9 @@ export async function proxy(
 
   await Promise.all([run('aToB', a, b), run('bToA', b, a)]);
   if (first !== undefined) return { ok: false, error: { ...first, stats: { ...stats } } };
-  const closeOptions = options.signal === undefined ? undefined : { signal: options.signal };
+  // Both directions ended and both half-closes went out, so both remotes'
+  // EOF was read: close() only releases. The caller's signal still bounds it.
+  const closeOptions = { signal: stop.signal };
   await Promise.all([a.close(closeOptions), b.close(closeOptions)]);
   return { ok: true, value: { ...stats } };
 }

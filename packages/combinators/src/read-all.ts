@@ -1,7 +1,19 @@
-import { EOF, type Flow, type FlowError, type InvalidOptionError, type Result } from '@flowkit/flow-types';
+import {
+  EOF,
+  err,
+  type Flow,
+  type FlowError,
+  type InvalidOptionError,
+  type Result,
+} from '@flowkit/flow-types';
+import { integer, invalidOption, readOptions, signal as signalOption } from '@flowkit/kernel';
+import { follow } from './abort.js';
+import { checkFlow } from './arguments.js';
 import { isBuffered } from './buffered.js';
 import { concat } from './concat.js';
-import { abortedError, invalidOption } from './errors.js';
+import { abortedError } from './errors.js';
+
+const READ_ALL_OPTIONS = { limit: integer({ min: 0 }), signal: signalOption() };
 
 /** The flow had more than `limit` bytes before EOF. */
 export interface LimitError {
@@ -42,19 +54,25 @@ export interface ReadAllOptions {
  *
  * Never rejects.
  */
-export async function readAll(
-  flow: Flow,
-  options: ReadAllOptions,
-): Promise<Result<Uint8Array, ReadAllError>> {
-  // `options` is typed as required; plain-JS callers may still omit it.
-  const limit = (options as ReadAllOptions | undefined)?.limit;
-  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
-    return {
-      ok: false,
-      error: invalidOption('limit', `limit must be an integer number of bytes ≥ 0, got ${String(limit)}`),
-    };
+export function readAll(flow: Flow, options: ReadAllOptions): Promise<Result<Uint8Array, ReadAllError>> {
+  checkFlow(flow, 'readAll', 'flow');
+  const read = readOptions(options, READ_ALL_OPTIONS);
+  if (!read.ok) return Promise.resolve(read);
+  const { limit, signal } = read.value;
+  if (limit === undefined) {
+    return Promise.resolve(
+      err(invalidOption('limit', 'is required: the most bytes to accept, an integer ≥ 0')),
+    );
   }
-  const { signal } = options;
+  const followed = follow('readAll', signal);
+  return readAllUntil(flow, limit, followed.signal).finally(followed.dispose);
+}
+
+async function readAllUntil(
+  flow: Flow,
+  limit: number,
+  signal: AbortSignal,
+): Promise<Result<Uint8Array, ReadAllError>> {
   const parts: Uint8Array[] = [];
   let total = 0;
   const giveBack = (): void => {
@@ -63,11 +81,11 @@ export async function readAll(
   };
 
   for (;;) {
-    if (signal?.aborted) {
+    if (signal.aborted) {
       giveBack();
       return { ok: false, error: abortedError('readAll', signal) };
     }
-    const r = await flow.read(signal === undefined ? undefined : { signal });
+    const r = await flow.read({ signal });
     if (!r.ok) {
       giveBack();
       return { ok: false, error: r.error };

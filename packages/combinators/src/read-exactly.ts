@@ -1,7 +1,13 @@
 import { EOF, type FlowError, type InvalidOptionError, type Result } from '@flowkit/flow-types';
+import { integer, readOptions, signal as signalOption } from '@flowkit/kernel';
+import { follow } from './abort.js';
+import { checkFlow } from './arguments.js';
 import type { BufferedFlow } from './buffered.js';
 import { concat } from './concat.js';
-import { abortedError, invalidOption } from './errors.js';
+import { abortedError } from './errors.js';
+
+const COUNT = integer({ min: 0 });
+const READ_EXACTLY_OPTIONS = { signal: signalOption() };
 
 /** The flow ended after `received` of the `wanted` bytes. */
 export interface EofBeforeEnoughError {
@@ -50,15 +56,25 @@ export interface ReadExactlyOptions {
  * a view of it (no copy); otherwise the parts are joined into a new buffer.
  * `n === 0` resolves an empty buffer without reading. Never rejects.
  */
-export async function readExactly(
+export function readExactly(
   flow: BufferedFlow,
   n: number,
-  options: ReadExactlyOptions = {},
+  options?: ReadExactlyOptions,
 ): Promise<Result<Uint8Array, ReadExactlyError>> {
-  if (!Number.isSafeInteger(n) || n < 0) {
-    return { ok: false, error: invalidOption('n', `n must be an integer ≥ 0, got ${String(n)}`) };
-  }
-  const { signal } = options;
+  checkFlow(flow, 'readExactly', 'flow', ['unread']);
+  const count = COUNT(n, 'n');
+  if (!count.ok) return Promise.resolve(count);
+  const read = readOptions(options, READ_EXACTLY_OPTIONS);
+  if (!read.ok) return Promise.resolve(read);
+  const followed = follow('readExactly', read.value.signal);
+  return readExactlyUntil(flow, count.value, followed.signal).finally(followed.dispose);
+}
+
+async function readExactlyUntil(
+  flow: BufferedFlow,
+  n: number,
+  signal: AbortSignal,
+): Promise<Result<Uint8Array, ReadExactlyError>> {
   const parts: Uint8Array[] = [];
   let received = 0;
   const giveBack = (): void => {
@@ -66,11 +82,11 @@ export async function readExactly(
   };
 
   while (received < n) {
-    if (signal?.aborted) {
+    if (signal.aborted) {
       giveBack();
       return { ok: false, error: abortedError('readExactly', signal) };
     }
-    const r = await flow.read(signal === undefined ? undefined : { signal });
+    const r = await flow.read({ signal });
     if (!r.ok) {
       giveBack();
       return { ok: false, error: r.error };

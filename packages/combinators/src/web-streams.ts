@@ -1,4 +1,6 @@
 import { EOF, type Flow } from '@flowkit/flow-types';
+import { integer, readOptions } from '@flowkit/kernel';
+import { checkFlow } from './arguments.js';
 import { isBuffered } from './buffered.js';
 import { FlowkitError } from './errors.js';
 
@@ -28,14 +30,10 @@ export interface WebStreamPair {
 
 const DEFAULT_HIGH_WATER_MARK = 65_536;
 
-function highWaterMark(value: number | undefined, option: string): number {
-  if (value === undefined) return DEFAULT_HIGH_WATER_MARK;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    // A bad option to a synchronous constructor is a programming error.
-    throw new RangeError(`${option} must be an integer number of bytes ≥ 0, got ${String(value)}`);
-  }
-  return value;
-}
+const WEB_STREAMS_OPTIONS = {
+  readableHighWaterMark: integer({ min: 0 }),
+  writableHighWaterMark: integer({ min: 0 }),
+};
 
 const byteLength = (chunk: Uint8Array): number => chunk.byteLength;
 
@@ -68,11 +66,16 @@ const byteLength = (chunk: Uint8Array): number => chunk.byteLength;
  *   the whole teardown. A write error errors the writable with a
  *   {@link FlowkitError}; `writable.abort()` aborts the flow.
  *
- * Throws a `RangeError` for a negative or fractional high-water mark.
+ * Throws a `TypeError` naming the argument for a `flow` that is not a flow,
+ * or naming the option for a bad one (a negative, fractional or non-number
+ * high-water mark): a synchronous constructor has no result to carry it.
  */
-export function toWebStreams(flow: Flow, options: WebStreamsOptions = {}): WebStreamPair {
-  const readableHwm = highWaterMark(options.readableHighWaterMark, 'readableHighWaterMark');
-  const writableHwm = highWaterMark(options.writableHighWaterMark, 'writableHighWaterMark');
+export function toWebStreams(flow: Flow, options?: WebStreamsOptions): WebStreamPair {
+  checkFlow(flow, 'toWebStreams', 'flow');
+  const read = readOptions(options, WEB_STREAMS_OPTIONS);
+  if (!read.ok) throw new TypeError(`toWebStreams: ${read.error.message}`, { cause: read.error });
+  const readableHwm = read.value.readableHighWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+  const writableHwm = read.value.writableHighWaterMark ?? DEFAULT_HIGH_WATER_MARK;
   const cancelRead = new AbortController();
 
   const readable = new ReadableStream<Uint8Array>(

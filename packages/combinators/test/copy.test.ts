@@ -212,8 +212,7 @@ describe('copy', () => {
     dstPeer.abort(); // the remote resets before copy reaches EOF
     void srcPeer.close();
     const r = await copying;
-    expect(!r.ok && r.error.type).toBe('close-write');
-    expect(!r.ok && r.error.stats.bytes).toBe(2);
+    expect(!r.ok && r.error).toMatchObject({ type: 'close-write', stats: { bytes: 2 } });
     srcPeer.abort();
   });
 

@@ -63,7 +63,7 @@ describe('proxy', () => {
     left.abort(); // a's remote resets
     const r = await relaying;
     expect(r.ok).toBe(false);
-    if (r.ok) return;
+    if (r.ok || r.error.type !== 'proxy') throw new Error(`expected a proxy error, got ${JSON.stringify(r)}`);
     expect(r.error.direction).toBe('aToB');
     expect(r.error.error.type).toBe('read');
     expect(r.error.message).toContain('a → b');
@@ -79,7 +79,7 @@ describe('proxy', () => {
     await left.write(new Uint8Array([1]));
     const r = await relaying;
     expect(r.ok).toBe(false);
-    if (r.ok) return;
+    if (r.ok || r.error.type !== 'proxy') throw new Error(`expected a proxy error, got ${JSON.stringify(r)}`);
     // Either direction may notice first; both must agree that proxy failed.
     expect(['read', 'write']).toContain(r.error.error.type);
     const seen = await left.read();
@@ -93,7 +93,7 @@ describe('proxy', () => {
     ac.abort(new Error('shutdown'));
     const r = await relaying;
     expect(r.ok).toBe(false);
-    if (r.ok) return;
+    if (r.ok || r.error.type !== 'proxy') throw new Error(`expected a proxy error, got ${JSON.stringify(r)}`);
     expect(r.error.error.type).toBe('aborted');
     expect((await left.read()).ok).toBe(false);
     expect((await right.read()).ok).toBe(false);
@@ -127,7 +127,7 @@ describe('proxy', () => {
     void left.close();
     const r = await relaying;
     expect(r.ok).toBe(false);
-    if (r.ok) return;
+    if (r.ok || r.error.type !== 'proxy') throw new Error(`expected a proxy error, got ${JSON.stringify(r)}`);
     expect(r.error.direction).toBe('aToB');
     expect(r.error.error).toMatchObject({ type: 'close-write', error: { type: 'reset' } });
     expect(r.error.message).toMatch(/a → b: .*half-clos/);

@@ -178,6 +178,11 @@ async function relayOnce(
       );
       return ExitCode.success;
     }
+    if (r.error.type === 'invalid-option') {
+      // flowcat builds proxy's options itself: this would be its own bug.
+      say(`internal error: ${r.error.message}`);
+      return ExitCode.internal;
+    }
     const e = r.error.error;
     if (e.type === 'aborted') {
       if (relay.signal.reason instanceof IdleTimeout) {
