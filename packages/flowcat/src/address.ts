@@ -30,10 +30,18 @@ export const ADDRESS_FORMS: readonly string[] = [
   '-',
 ];
 
+/** The address as it can be shown on one line: control characters (NUL, newline…) escaped. */
+function printable(address: string): string {
+  return Array.from(address, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : ch;
+  }).join('');
+}
+
 function fail(address: string, why: string): Result<never, AddressError> {
   return {
     ok: false,
-    error: { type: 'invalid-address', address, message: `invalid address "${address}": ${why}` },
+    error: { type: 'invalid-address', address, message: `invalid address "${printable(address)}": ${why}` },
   };
 }
 
@@ -88,7 +96,8 @@ function hostPort(
  * - `tcp:HOST:PORT`, `tls:HOST:PORT`: dial; PORT 1–65535; IPv6 as `[::1]`.
  * - `tcp-listen:[HOST:]PORT`, `tls-listen:[HOST:]PORT`: accept; PORT 0–65535
  *   (0 lets the OS pick); HOST defaults to loopback (see the README).
- * - `unix:PATH`, `unix-listen:PATH`: a socket path (colons allowed).
+ * - `unix:PATH`, `unix-listen:PATH`: a socket path (colons allowed);
+ *   `@NAME` is a Linux abstract name, and NAME must not be empty.
  * - `-`: standard input and output.
  *
  * Returns `{ type: 'invalid-address' }` with a one-line message naming the
@@ -103,12 +112,14 @@ export function parseAddress(text: string): Result<Address, AddressError> {
   switch (scheme) {
     case 'tcp':
     case 'tls': {
+      if (rest.includes('\0')) return fail(text, 'a host cannot contain a NUL byte');
       const hp = hostPort(rest, false, false);
       if (typeof hp === 'string') return fail(text, hp);
       return { ok: true, value: { kind: scheme, host: hp.host!, port: hp.port } };
     }
     case 'tcp-listen':
     case 'tls-listen': {
+      if (rest.includes('\0')) return fail(text, 'a host cannot contain a NUL byte');
       const hp = hostPort(rest, true, true);
       if (typeof hp === 'string') return fail(text, hp);
       return { ok: true, value: { kind: scheme, host: hp.host, port: hp.port } };
@@ -116,6 +127,8 @@ export function parseAddress(text: string): Result<Address, AddressError> {
     case 'unix':
     case 'unix-listen':
       if (rest === '') return fail(text, 'empty socket path');
+      if (rest === '@') return fail(text, 'empty abstract socket name after "@"');
+      if (rest.includes('\0')) return fail(text, 'a socket path cannot contain a NUL byte');
       return { ok: true, value: { kind: scheme, path: rest } };
     default:
       return fail(text, `unknown kind "${scheme}"; expected one of ${ADDRESS_FORMS.join(', ')}`);

@@ -70,8 +70,9 @@ Examples:
                                                   terminate TLS in front of a TCP service
 
 Exit status:
-  0 success, 2 usage error, 3 could not connect/listen/accept,
-  4 a peer failed mid-relay, 5 idle timeout, 130 interrupted
+  0 success, 1 internal error (a bug in flowcat), 2 usage error,
+  3 could not connect/listen/accept, 4 a peer failed mid-relay,
+  5 idle timeout, 130 interrupted
 `;
 
 function buildCommand(): Command {

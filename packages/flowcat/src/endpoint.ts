@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { type ConnectError, type Flow, formatError, type Listener, type Result } from '@flowkit/flow-types';
+import type { ConnectError, Flow, ListenError, Listener, Result } from '@flowkit/flow-types';
 import * as tcp from '@flowkit/tcp';
 import * as tls from '@flowkit/tls';
 import * as unix from '@flowkit/unix';
 import { type Address, formatAddress } from './address.js';
 import { stdioFlow } from './stdio.js';
+import { formatTlsError } from './tls-messages.js';
 
 /** TLS material, read from the files named on the command line. */
 export interface TlsMaterial {
@@ -25,14 +26,22 @@ export interface EndpointContext {
   readonly signal: AbortSignal;
   /** Verbose log line, or a no-op. */
   readonly log: (line: string) => void;
+  /** A line always shown on stderr (a problem that does not stop flowcat). */
+  readonly warn: (line: string) => void;
   /** Where stdio comes from (tests pass their own streams). */
   readonly stdio: { readonly stdin: NodeJS.ReadableStream; readonly stdout: NodeJS.WritableStream };
 }
 
-/** Could not dial, bind or accept; `message` is one line that names the address. */
+/**
+ * Could not dial, bind or accept; `message` is one line that names the
+ * address. `usage` is true when the transport refused an option flowcat
+ * built from the command line (`invalid-option`): a malformed address or
+ * TLS file, which flowcat reports as a usage error (exit 2).
+ */
 export interface OpenError {
   readonly type: 'open';
   readonly message: string;
+  readonly usage: boolean;
 }
 
 /**
@@ -49,12 +58,10 @@ export interface Endpoint {
   close(): Promise<void>;
 }
 
-function openError(
-  label: string,
-  verb: string,
-  error: Parameters<typeof formatError>[0],
-): Result<never, OpenError> {
-  return { ok: false, error: { type: 'open', message: `${label}: ${verb}: ${formatError(error)}` } };
+function openError(label: string, verb: string, error: ConnectError | ListenError): Result<never, OpenError> {
+  const usage = error.type === 'invalid-option';
+  const text = formatTlsError(error);
+  return { ok: false, error: { type: 'open', message: `${label}: ${verb}: ${text}`, usage } };
 }
 
 function unixTarget(path: string): unix.UnixTarget {
@@ -110,7 +117,12 @@ export async function prepare(address: Address, ctx: EndpointContext): Promise<R
           label: 'stdio',
           listening: false,
           async next() {
-            if (used) return { ok: false, error: { type: 'open', message: 'stdio: already relayed once' } };
+            if (used) {
+              return {
+                ok: false,
+                error: { type: 'open', message: 'stdio: already relayed once', usage: false },
+              };
+            }
             used = true;
             return { ok: true, value: stdioFlow(ctx.stdio.stdin, ctx.stdio.stdout) };
           },
@@ -155,10 +167,13 @@ export async function prepare(address: Address, ctx: EndpointContext): Promise<R
         ...(address.host === undefined ? {} : { host: address.host }),
       });
       if (!r.ok) return openError(label, 'cannot listen', r.error);
-      ctx.log(`listening on tcp-listen:${hostPort(r.value.address.host, r.value.address.port)}`);
-      return { ok: true, value: acceptor(label, r.value, ctx) };
+      // From here on every message names the port actually bound (port 0 → the real one).
+      const bound = `tcp-listen:${hostPort(r.value.address.host, r.value.address.port)}`;
+      ctx.log(`listening on ${bound}`);
+      return { ok: true, value: acceptor(bound, r.value, ctx) };
     }
     case 'tls-listen': {
+      let bound = label;
       const r = await tls.listen({
         port: address.port,
         ...(address.host === undefined ? {} : { host: address.host }),
@@ -166,11 +181,14 @@ export async function prepare(address: Address, ctx: EndpointContext): Promise<R
         key: t.key!,
         ...(t.ca === undefined ? {} : { ca: t.ca, requestCert: true }),
         ...(t.alpn === undefined ? {} : { alpnProtocols: t.alpn }),
-        onHandshakeError: (e) => ctx.log(`${label}: a client's TLS handshake failed: ${formatError(e)}`),
+        // Not fatal (the listener waits for the next client), but always shown:
+        // a client that cannot get through should not meet silence.
+        onHandshakeError: (e) => ctx.warn(`${bound}: a client's TLS handshake failed: ${formatTlsError(e)}`),
       });
       if (!r.ok) return openError(label, 'cannot listen', r.error);
-      ctx.log(`listening on tls-listen:${hostPort(r.value.address.host, r.value.address.port)}`);
-      return { ok: true, value: acceptor(label, r.value, ctx) };
+      bound = `tls-listen:${hostPort(r.value.address.host, r.value.address.port)}`;
+      ctx.log(`listening on ${bound}`);
+      return { ok: true, value: acceptor(bound, r.value, ctx) };
     }
     case 'unix-listen': {
       const r = await unix.listen(unixTarget(address.path));

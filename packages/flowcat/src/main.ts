@@ -22,15 +22,35 @@ class IdleTimeout extends Error {
   }
 }
 
+/**
+ * What each TLS file must hold, checked before any connection: a file that
+ * holds no PEM block of the right kind (an empty file, a DER file, the key
+ * given as --cert) is a usage error, not a handshake that fails later.
+ */
+const PEM_KINDS = {
+  ca: { marker: /-----BEGIN (?:TRUSTED )?CERTIFICATE-----/, what: 'PEM certificate' },
+  cert: { marker: /-----BEGIN (?:TRUSTED )?CERTIFICATE-----/, what: 'PEM certificate' },
+  key: { marker: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/, what: 'PEM private key' },
+} as const;
+
 async function readTlsFiles(config: Config): Promise<TlsMaterial | string> {
-  const read = async (flag: string, path: string | undefined): Promise<Uint8Array | undefined | string> => {
+  const read = async (
+    flag: keyof typeof PEM_KINDS,
+    path: string | undefined,
+  ): Promise<Uint8Array | undefined | string> => {
     if (path === undefined) return undefined;
+    let bytes: Uint8Array;
     try {
-      return await readFile(path);
+      bytes = await readFile(path);
     } catch (e) {
       const code = (e as { code?: string }).code ?? 'error';
       return `--${flag} ${path}: cannot read the file (${code})`;
     }
+    const kind = PEM_KINDS[flag];
+    if (!kind.marker.test(new TextDecoder().decode(bytes))) {
+      return `--${flag} ${path}: the file holds no ${kind.what} ("-----BEGIN …-----" block)`;
+    }
+    return bytes;
   };
   const ca = await read('ca', config.tls.ca);
   if (typeof ca === 'string') return ca;
@@ -94,6 +114,7 @@ async function run(config: Config, io: Io, say: (line: string) => void): Promise
     connectTimeoutMs: config.timeoutSeconds === undefined ? undefined : config.timeoutSeconds * 1000,
     signal: stop.signal,
     log,
+    warn: say,
     stdio: { stdin: io.stdin, stdout: io.stdout },
   };
 
@@ -106,7 +127,7 @@ async function run(config: Config, io: Io, say: (line: string) => void): Promise
       const e = await prepare(address, ctx);
       if (!e.ok) {
         say(e.error.message);
-        return ExitCode.connect;
+        return e.error.usage ? ExitCode.usage : ExitCode.connect;
       }
       endpoints.push(e.value);
     }
@@ -121,6 +142,17 @@ async function run(config: Config, io: Io, say: (line: string) => void): Promise
     io.interrupt?.removeEventListener('abort', onInterrupt);
     await Promise.all(endpoints.map((e) => e.close()));
   }
+}
+
+/** Whether `error` (or stdout's own state) says stdout's reader went away. */
+function stdoutClosed(stdout: NodeJS.WritableStream, error: unknown): boolean {
+  const codes: unknown[] = [(stdout as { errored?: { code?: unknown } | null }).errored?.code];
+  // The flow's error, and the causes it keeps (a `closed` write error wraps the reset).
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    codes.push((e as { code?: unknown }).code);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return codes.includes('EPIPE');
 }
 
 async function relayOnce(
@@ -145,8 +177,12 @@ async function relayOnce(
     const f = await endpoint.next();
     if (!f.ok) {
       for (const open of flows.values()) open.abort(new Error('the other side failed to open'));
-      say(stop.signal.aborted ? `${endpoint.label}: interrupted` : f.error.message);
-      return stop.signal.aborted ? ExitCode.interrupted : ExitCode.connect;
+      if (stop.signal.aborted) {
+        say(`${endpoint.label}: interrupted`);
+        return ExitCode.interrupted;
+      }
+      say(f.error.message);
+      return f.error.usage ? ExitCode.usage : ExitCode.connect;
     }
     log(`${endpoint.listening ? 'accepted a connection on' : 'opened'} ${endpoint.label}`);
     flows.set(endpoint, new MeteredFlow(f.value, touch));
@@ -193,6 +229,14 @@ async function relayOnce(
       return ExitCode.interrupted;
     }
     const [src, dst] = r.error.direction === 'aToB' ? [a, b] : [b, a];
+    // stdin and stdout are one flow, so a closed stdout (`flowcat … | head`)
+    // tears down its reading side too, and whichever direction notices first
+    // reports it. EPIPE only ever comes from writing: name the write.
+    const stdio = e.type === 'read' ? src : dst;
+    if (stdio.label === 'stdio' && stdoutClosed(io.stdout, e.error)) {
+      say('stdio: write failed: stdout was closed by its reader (EPIPE)');
+      return ExitCode.peer;
+    }
     if (e.type === 'read') say(`${src.label}: read failed: ${e.error.type}: ${e.error.message}`);
     else if (e.type === 'close-write') say(`${dst.label}: half-close failed: ${formatWriteError(e.error)}`);
     else say(`${dst.label}: write failed: ${formatWriteError(e.error)}`);

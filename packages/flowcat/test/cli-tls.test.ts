@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeCerts, type TestCerts } from './support/certs.js';
@@ -48,7 +49,10 @@ describe('flowcat over TLS', () => {
     );
     feed(wrongName, 'x');
     expect(await wrongName.exited).toBe(3);
-    expect(wrongName.stderr()).toMatch(/cannot connect: certificate/);
+    // Each name in its place: the certificate's names, then the one expected.
+    expect(wrongName.stderr().trim()).toBe(
+      `flowcat: tls:127.0.0.1:${port}: cannot connect: certificate: certificate of DNS:localhost, IP Address:127.0.0.1 does not match the expected host name not-this-host.example (ERR_TLS_CERT_ALTNAME_INVALID)`,
+    );
 
     // By IP address, which the certificate also names.
     const client = flowcat('--ca', certs.ca, `tls:127.0.0.1:${port}`);
@@ -72,5 +76,19 @@ describe('flowcat over TLS', () => {
     expect(client.stderr()).toMatch(
       /^flowcat: warning: --insecure: the TLS server certificate is NOT verified/,
     );
+  });
+
+  it('a plaintext client on tls-listen is reported as not speaking TLS, and the listener waits on', async () => {
+    const relay = flowcat('-v', '--cert', certs.cert, '--key', certs.key, 'tls-listen:0');
+    const port = await listeningPort(relay);
+    const plain = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => plain.once('connect', resolve));
+    plain.end('hello, this is not TLS\r\n\r\n');
+    const m = await relay.waitForStderr(/a client's TLS handshake failed: .*\n/);
+    expect(m[0]).toMatch(/the peer did not speak TLS/);
+    expect(relay.stderr()).not.toMatch(/no TLS version in common/);
+    plain.destroy();
+    // Not fatal: the relay is still waiting for a real client.
+    expect(relay.child.exitCode).toBe(null);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { feed, flowcat, killAll, listeningPort, start, tempDir } from './support/run.js';
@@ -50,9 +50,14 @@ describe('flowcat against socat and itself', () => {
     expect(client.stdout().toString()).toBe('HELLO THROUGH A RELAY\n');
     expect(await relay.exited).toBe(0);
     expect(await server.exited).toBe(0);
+    // Every line names the port actually bound, never the "0" that was asked for.
+    const bound = `tcp-listen:127.0.0.1:${port}`;
+    expect(relay.stderr()).toContain(`flowcat: listening on ${bound}\n`);
+    expect(relay.stderr()).toContain(`flowcat: accepted a connection on ${bound}\n`);
     expect(relay.stderr()).toMatch(
-      /done: tcp-listen:0 → unix:\S+ 22 bytes, unix:\S+ → tcp-listen:0 22 bytes/,
+      new RegExp(`done: ${bound} → unix:\\S+ 22 bytes, unix:\\S+ → ${bound} 22 bytes`),
     );
+    expect(relay.stderr()).not.toContain('tcp-listen:0');
   });
 
   it('--progress=always reports bytes and rate on stderr', async () => {
@@ -79,7 +84,7 @@ describe('flowcat against socat and itself', () => {
       .split('\n')
       .filter((l) => /failed/.test(l));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^flowcat: tcp-listen:0: read failed: reset/);
+    expect(errors[0]).toMatch(new RegExp(`^flowcat: tcp-listen:127\\.0\\.0\\.1:${port}: read failed: reset`));
   });
 
   it('--timeout ends an idle relay with exit 5', async () => {
@@ -90,5 +95,35 @@ describe('flowcat against socat and itself', () => {
     expect(relay.stderr()).toMatch(/idle timeout: no data moved for 0\.3 s/);
     client.child.kill();
     await client.exited;
+  });
+
+  it('stdout closed by its reader (| head -c 10) is a write failure to stdout, exit 4', async () => {
+    // A server that sends until the connection goes (bounded: at most 64 MiB).
+    const server = createServer((socket) => {
+      const chunk = Buffer.alloc(64 * 1024);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 1024 && !socket.destroyed) {
+          sent += 1;
+          if (!socket.write(chunk)) return void socket.once('drain', pump);
+        }
+        socket.end();
+      };
+      socket.on('error', () => {});
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const reader = flowcat(`tcp:127.0.0.1:${port}`);
+      // Like `head -c 10`: take the first bytes, then close our end of the pipe.
+      reader.child.stdout!.once('data', () => reader.child.stdout!.destroy());
+      expect(await reader.exited).toBe(4);
+      const lines = reader.stderr().trim().split('\n');
+      expect(lines).toEqual(['flowcat: stdio: write failed: stdout was closed by its reader (EPIPE)']);
+      reader.child.stdin!.destroy();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
