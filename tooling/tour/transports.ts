@@ -6,6 +6,7 @@ import { pair } from '@flowkit/memory';
 import * as tcp from '@flowkit/tcp';
 import * as tls from '@flowkit/tls';
 import * as unix from '@flowkit/unix';
+import * as websocket from '@flowkit/websocket';
 import { makeCertificates, type TourCertificates } from './certs.js';
 
 /** One row of the tour: how to make connected pairs, and how to clean up. */
@@ -117,4 +118,24 @@ const tlsMemory: TourTransport = {
   },
 };
 
-export const transports: readonly TourTransport[] = [memory, tcpRow, unixRow, tlsTcp, tlsMemory];
+const websocketRow: TourTransport = {
+  name: 'websocket (wss:, flowkit.v1)',
+  async open() {
+    const { ca, cert, key } = await tourCertificates();
+    const listener = unwrap('listen', await websocket.listen({ host: '127.0.0.1', port: 0, cert, key }));
+    const { url } = listener.address;
+    return {
+      pair: () => dialAndAccept(listener, () => websocket.connect({ url, ca, servername: 'localhost' })),
+      dispose: () => listener.close(),
+    };
+  },
+};
+
+export const transports: readonly TourTransport[] = [
+  memory,
+  tcpRow,
+  unixRow,
+  tlsTcp,
+  tlsMemory,
+  websocketRow,
+];

@@ -45,7 +45,7 @@ function detail(error: unknown): string {
  * | what failed | type |
  * |---|---|
  * | a certificate (`CERT_HAS_EXPIRED`, `ERR_TLS_CERT_ALTNAME_INVALID`, `DEPTH_ZERO_SELF_SIGNED_CERT`…, or the server refused ours) | `certificate` |
- * | another TLS failure (`ERR_SSL_*`: no common version…) | `handshake` |
+ * | another TLS failure (`ERR_SSL_*`, `EPROTO`: no common version…) | `handshake` |
  * | the HTTP upgrade (a bad `Sec-WebSocket-Accept`, no subprotocol selected) | `handshake` |
  * | the TCP dial (`ECONNREFUSED`, `ENOTFOUND`…) | as `@flowkit/tcp`: `refused`, `not-found`… |
  */
@@ -59,7 +59,8 @@ export function connectFailure(error: unknown, url: string): ConnectError {
       ...withCode,
     };
   }
-  if (code?.startsWith('ERR_SSL_') || code?.startsWith('ERR_TLS_')) {
+  // Node reports an OpenSSL alert during the handshake as EPROTO.
+  if (code?.startsWith('ERR_SSL_') || code?.startsWith('ERR_TLS_') || code === 'EPROTO') {
     return { type: 'handshake', message: `TLS handshake with ${url} failed: ${detail(error)}`, ...withCode };
   }
   if (code === undefined && error instanceof Error) {

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { err, type InvalidOptionError, ok, type Result } from '@flowkit/flow-types';
 import { boolean, host, invalidOption, oneOf, type Pem, pem, refused, text } from '@flowkit/kernel';
@@ -137,6 +138,8 @@ export function nodeTls(
       return err(invalidOption(option, `could not be loaded (${String(why)})`, cause));
     }
   };
+  const unparsable = certificateProblem('ca', options.ca) ?? certificateProblem('cert', options.cert);
+  if (unparsable !== undefined) return err(unparsable);
   const ca = nodePem(options.ca);
   if (ca !== undefined) {
     const checked = attempt('ca', { ca });
@@ -158,6 +161,29 @@ export function nodeTls(
   };
   const context = attempt('cert', all);
   return context.ok ? ok({ context: context.value, options: all }) : context;
+}
+
+/** Node skips text in `ca` that is not a certificate, silently: every part must hold a parsable one. */
+function certificateProblem(
+  option: string,
+  value: Pem | readonly Pem[] | undefined,
+): InvalidOptionError | undefined {
+  if (value === undefined) return undefined;
+  const parts = typeof value === 'string' || value instanceof Uint8Array ? [value] : value;
+  for (const [i, part] of parts.entries()) {
+    const text = typeof part === 'string' ? part : new TextDecoder('latin1').decode(part);
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0)
+      return invalidOption(option, `entry ${i} holds no PEM certificate (no BEGIN CERTIFICATE block)`);
+    for (const block of blocks) {
+      try {
+        new X509Certificate(block);
+      } catch (cause) {
+        return invalidOption(option, `entry ${i} holds a certificate that could not be parsed`, cause);
+      }
+    }
+  }
+  return undefined;
 }
 
 function nodePem(value: Pem | readonly Pem[] | undefined): string | Buffer | (string | Buffer)[] | undefined {
