@@ -1,4 +1,4 @@
-import { type FlowError, formatError, formatWriteError, type WriteError } from '@flowkit/flow-types';
+import { type FlowError, formatError, type WriteError } from '@flowkit/flow-types';
 
 /**
  * Thrown by the two APIs whose shape leaves no room for a `Result`: the
@@ -12,7 +12,7 @@ export class FlowkitError extends Error {
 
   /** @param error - the flow's read or write error. */
   constructor(error: FlowError | WriteError) {
-    super(error.type === 'closed' ? formatWriteError(error) : formatError(error), { cause: error });
+    super(formatError(error), { cause: error });
     this.name = 'FlowkitError';
     this.error = error;
   }

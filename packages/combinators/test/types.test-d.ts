@@ -1,6 +1,6 @@
-import type { Flow } from '@flowkit/flow-types';
+import { type Flow, formatError, formatWriteError } from '@flowkit/flow-types';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type BufferedFlow, buffered, readAll, readExactly } from '../src/index.js';
+import { type BufferedFlow, buffered, copy, proxy, readAll, readExactly } from '../src/index.js';
 
 // Checked by vitest's typecheck (tsc): an unused `@ts-expect-error` is itself
 // an error, so each line below fails the run if the type stops refusing it.
@@ -20,5 +20,20 @@ describe('combinator signatures', () => {
     // @ts-expect-error the limit is mandatory
     void readAll(raw, {});
     void readAll(raw, { limit: 10 });
+  });
+
+  it('formatError takes every error a combinator returns (issue 15)', async () => {
+    const all = await readAll(raw, { limit: 10 });
+    if (!all.ok) expectTypeOf(formatError(all.error)).toEqualTypeOf<string>();
+    const exact = await readExactly(buffered(raw), 4);
+    if (!exact.ok) expectTypeOf(formatError(exact.error)).toEqualTypeOf<string>();
+    const copied = await copy(raw, raw);
+    if (!copied.ok) {
+      expectTypeOf(formatError(copied.error)).toEqualTypeOf<string>();
+      if (copied.error.type === 'write')
+        expectTypeOf(formatWriteError(copied.error.error)).toEqualTypeOf<string>();
+    }
+    const relayed = await proxy(raw, raw);
+    if (!relayed.ok) expectTypeOf(formatError(relayed.error)).toEqualTypeOf<string>();
   });
 });

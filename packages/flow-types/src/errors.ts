@@ -109,19 +109,37 @@ export type ListenError =
 /** Any error flowkit reports. */
 export type AnyFlowkitError = FlowError | WriteError | ConnectError | ListenError;
 
-function line(e: { readonly type: string; readonly message: string; readonly code?: string }): string {
+/**
+ * The shape every flowkit error has, whichever package returns it: a `type`
+ * tag, a one-line `message`, and the system `code` when there is one. The
+ * formatters take any such error, so errors that packages add on top of the
+ * contract (a combinator's `limit` or `eof`, TLS certificate errors) format
+ * the same way.
+ */
+export interface FormattableError {
+  readonly type: string;
+  readonly message: string;
+  readonly code?: string | undefined;
+}
+
+function line(e: FormattableError): string {
   const message = e.message.replace(/\s*\n\s*/g, ' ').trim();
   const code = e.code !== undefined && !message.includes(e.code) ? ` (${e.code})` : '';
   return `${e.type}: ${message}${code}`;
 }
 
-/** One readable line for a read error (mirage-flow's `pp_error`). */
-export function formatError(error: FlowError | ConnectError | ListenError): string {
+/**
+ * One readable line for a read error (mirage-flow's `pp_error`): `type:
+ * message (code)`. Takes any flowkit error ({@link FormattableError}): a
+ * {@link FlowError}, {@link ConnectError}, {@link ListenError}, or an error a
+ * package adds (`limit`, `eof`, `certificate`…).
+ */
+export function formatError(error: FormattableError): string {
   return line(error);
 }
 
-/** One readable line for a write error (mirage-flow's `pp_write_error`). */
-export function formatWriteError(error: WriteError): string {
+/** One readable line for a write error (mirage-flow's `pp_write_error`); same rules as {@link formatError}. */
+export function formatWriteError(error: FormattableError): string {
   return line(error);
 }
 

@@ -4,6 +4,7 @@ export type {
   ConnectError,
   ErrorFields,
   FlowError,
+  FormattableError,
   InvalidOptionError,
   ListenError,
   WriteError,
