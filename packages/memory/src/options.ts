@@ -1,10 +1,11 @@
-import type { InvalidOptionError } from '@flowkit/flow-types';
-import { checkFaults, type FaultOptions, type FaultPlan } from './fault.js';
+import { type InvalidOptionError, ok, type Result } from '@flowkit/flow-types';
+import { any, integer, type OptionsOf } from '@flowkit/kernel';
+import { type FaultOptions, type FaultPlan, readFaults } from './fault-options.js';
 
 /** The default per-direction capacity: 64 KiB. */
 export const DEFAULT_CAPACITY = 64 * 1024;
 
-/** Options shared by {@link pair} and `listen`: how each connection behaves. */
+/** Options shared by `pair` and `listen`: how each connection behaves. */
 export interface ConnectionOptions {
   /**
    * Bytes each direction holds before writes wait (backpressure), counting
@@ -18,25 +19,21 @@ export interface ConnectionOptions {
   readonly faults?: FaultOptions;
 }
 
+/** The option table of {@link ConnectionOptions}; `faults` is read by `readFaults`. @internal */
+export const CONNECTION_OPTIONS = { capacity: integer({ min: 1 }), faults: any() };
+
 /** Checked connection options. @internal */
 export interface ConnectionPlan {
   readonly capacity: number;
   readonly faults: FaultPlan | undefined;
 }
 
-/** Checks `capacity` and `faults`; returns the plan or the first error. @internal */
-export function checkConnectionOptions(options: ConnectionOptions): ConnectionPlan | InvalidOptionError {
-  const { capacity = DEFAULT_CAPACITY, faults } = options;
-  if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity <= 0) {
-    const shown = typeof capacity === 'number' ? String(capacity) : typeof capacity;
-    return {
-      type: 'invalid-option',
-      option: 'capacity',
-      message: `capacity must be a positive integer number of bytes, got ${shown}`,
-    };
-  }
-  if (faults === undefined) return { capacity, faults: undefined };
-  const plan = checkFaults(faults);
-  if ('type' in plan) return plan;
-  return { capacity, faults: plan };
+/** Turns read connection options into a plan, reading `faults`. @internal */
+export function connectionPlan(
+  options: OptionsOf<typeof CONNECTION_OPTIONS>,
+): Result<ConnectionPlan, InvalidOptionError> {
+  const capacity = options.capacity ?? DEFAULT_CAPACITY;
+  if (options.faults === undefined) return ok({ capacity, faults: undefined });
+  const faults = readFaults(options.faults);
+  return faults.ok ? ok({ capacity, faults: faults.value }) : faults;
 }

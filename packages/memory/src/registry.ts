@@ -1,15 +1,23 @@
-import type { ConnectError } from '@flowkit/flow-types';
 import {
+  type ConnectError,
   err,
-  type InvalidOptionError,
   type ListenError,
   type Listener,
   ok,
   type Result,
 } from '@flowkit/flow-types';
-import { type ConnectionOptions, type ConnectionPlan, checkConnectionOptions } from './options.js';
-import { type MemoryFlow, makePair } from './pair.js';
-import { Queue } from './queue.js';
+import { AcceptQueue, integer, invalidOption, readOptions, signal, text } from '@flowkit/kernel';
+import type { MemoryFlow } from './flow.js';
+import {
+  CONNECTION_OPTIONS,
+  type ConnectionOptions,
+  type ConnectionPlan,
+  connectionPlan,
+} from './options.js';
+import { makePair } from './pair.js';
+
+/** Connections a memory listener holds before anyone accepts them, by default. */
+export const DEFAULT_BACKLOG = 511;
 
 /** The address of a memory listener. */
 export interface MemoryAddress {
@@ -20,16 +28,22 @@ export interface MemoryAddress {
 /** Options for {@link listen}. */
 export interface ListenOptions extends ConnectionOptions {
   /**
-   * The name to listen on; any non-empty string. Names live in one registry
-   * per JavaScript realm (shared by every copy of this package), so two
-   * listeners cannot hold the same name at once.
+   * The name to listen on; any non-empty string without a NUL character.
+   * Names live in one registry per JavaScript realm (shared by every copy
+   * of this package), so two listeners cannot hold the same name at once.
+   * Required.
    */
   readonly name: string;
+  /**
+   * Connections held before anyone accepts them; `connect` beyond that is
+   * `refused`. An integer from 1 to 65535. Default `511` (as Node's `net`).
+   */
+  readonly backlog?: number;
 }
 
 /** Options for {@link connect}. */
 export interface ConnectOptions {
-  /** The name a listener listens on. */
+  /** The name a listener listens on; a non-empty string without NUL. Required. */
   readonly name: string;
   /**
    * Cancels the dial. A memory dial completes at once, so only a signal that
@@ -46,10 +60,12 @@ export type MemoryListener = Listener<MemoryFlow, MemoryAddress>;
  * it, so nothing depends on class identity.
  */
 interface Entry {
-  dial(): MemoryFlow;
+  dial(): Result<MemoryFlow, ConnectError>;
 }
 
-const REGISTRY = Symbol.for('@flowkit/memory/registry');
+// Versioned: an entry's shape changed in v2 (dial returns a Result), and a
+// copy of another version must not call a dial it does not understand.
+const REGISTRY = Symbol.for('@flowkit/memory/registry/v2');
 
 function registry(): Map<string, Entry> {
   const holder = globalThis as { [REGISTRY]?: Map<string, Entry> };
@@ -57,91 +73,75 @@ function registry(): Map<string, Entry> {
   return holder[REGISTRY];
 }
 
-function checkName(name: unknown): InvalidOptionError | undefined {
-  if (typeof name === 'string' && name.length > 0) return undefined;
-  const shown = typeof name === 'string' ? 'an empty string' : typeof name;
-  return { type: 'invalid-option', option: 'name', message: `name must be a non-empty string, got ${shown}` };
-}
+const quoted = (name: string) => JSON.stringify(name);
 
 /** The listener behind a name; registered until closed. */
 class NamedListener implements MemoryListener, Entry {
   readonly address: MemoryAddress;
-  #state: 'listening' | 'closed' = 'listening';
   readonly #plan: ConnectionPlan;
-  readonly #backlog = new Queue<MemoryFlow>();
-  readonly #waiting = new Queue<(result: Result<MemoryFlow, ListenError>) => void>();
+  readonly #accepts: AcceptQueue<MemoryFlow>;
   #dialed = 0;
 
-  constructor(name: string, plan: ConnectionPlan) {
+  constructor(name: string, plan: ConnectionPlan, backlog: number) {
     this.address = Object.freeze({ name });
     this.#plan = plan;
+    this.#accepts = new AcceptQueue({ limit: backlog, label: `memory name ${quoted(name)}` });
   }
 
   /** Makes a connection: queues the accepting end, returns the dialing end. */
-  dial(): MemoryFlow {
-    this.#dialed += 1;
+  dial(): Result<MemoryFlow, ConnectError> {
     const name = this.address.name;
+    if (this.#accepts.full) {
+      return err({
+        type: 'refused',
+        message: `memory listener ${quoted(name)} has a full backlog of connections nobody accepted`,
+      });
+    }
+    this.#dialed += 1;
     const [dialer, acceptor] = makePair(this.#plan, { dialer: `${name}#${this.#dialed}`, acceptor: name });
-    const waiter = this.#waiting.shift();
-    if (waiter !== undefined) waiter(ok(acceptor));
-    else this.#backlog.push(acceptor);
-    return dialer;
+    this.#accepts.push(acceptor);
+    return ok(dialer);
   }
 
   /** The next queued connection, in dial order; `closed` after {@link NamedListener.close}. */
   accept(): Promise<Result<MemoryFlow, ListenError>> {
-    if (this.#state === 'closed') return Promise.resolve(this.#closedResult());
-    const queued = this.#backlog.shift();
-    if (queued !== undefined) return Promise.resolve(ok(queued));
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return this.#accepts.accept();
   }
 
   /** Frees the name, fails waiting accepts, aborts the backlog; accepted flows are untouched. */
   close(): Promise<void> {
-    if (this.#state === 'closed') return Promise.resolve();
-    this.#state = 'closed';
     const names = registry();
     if (names.get(this.address.name) === this) names.delete(this.address.name);
-    const closed = this.#closedResult();
-    for (const waiter of this.#waiting.drain()) waiter(closed);
-    for (const flow of this.#backlog.drain()) flow.abort(new Error(`listener ${this.address.name} closed`));
+    this.#accepts.close();
     return Promise.resolve();
   }
 
   /** Accepts until the listener is closed. */
-  async *[Symbol.asyncIterator](): AsyncIterator<MemoryFlow> {
-    for (;;) {
-      const next = await this.accept();
-      if (!next.ok) return;
-      yield next.value;
-    }
-  }
-
-  #closedResult(): Result<MemoryFlow, ListenError> {
-    return err({ type: 'closed', message: `memory listener ${JSON.stringify(this.address.name)} is closed` });
+  [Symbol.asyncIterator](): AsyncIterator<MemoryFlow> {
+    return this.#accepts[Symbol.asyncIterator]();
   }
 }
 
-/** `listen`/`connect` take one options object; anything else is `invalid-option`. */
-function checkOptionsShape(options: unknown, call: string): InvalidOptionError | undefined {
-  if (typeof options === 'object' && options !== null) return undefined;
-  return {
-    type: 'invalid-option',
-    option: 'options',
-    message: `${call} needs an options object such as { name: 'db' }, got ${options === null ? 'null' : typeof options}`,
-  };
-}
+const LISTEN_OPTIONS = {
+  name: text({ nonEmpty: true }),
+  ...CONNECTION_OPTIONS,
+  backlog: integer({ min: 1, max: 65535 }),
+};
+
+const CONNECT_OPTIONS = { name: text({ nonEmpty: true }), signal: signal() };
+
+const nameRequired = () => err(invalidOption('name', 'must be a non-empty string, got undefined'));
 
 /**
  * Listens on an in-process `name`. Every `connect({ name })` makes a new
  * connection with this listener's `capacity` and `faults` (each connection
  * starts its fault streams from the same seed). Connections queue until
- * accepted, in order, without limit.
+ * accepted, in order, up to `backlog`.
  *
- * Errors: `invalid-option` for an empty name or a bad capacity/fault
- * option; `in-use` when a listener already holds the name. `close()` frees
- * the name, aborts connections not yet accepted (their dialers read
- * `reset`) and leaves accepted ones alone.
+ * Errors: `invalid-option` for a bad option (`option` names it), `in-use`
+ * when a listener already holds the name. `close()` frees the name, aborts
+ * connections not yet accepted (their dialers read `reset`) and leaves
+ * accepted ones alone. Never rejects, never throws.
  *
  * @example
  * ```ts
@@ -150,23 +150,20 @@ function checkOptionsShape(options: unknown, call: string): InvalidOptionError |
  * ```
  */
 export function listen(options: ListenOptions): Promise<Result<MemoryListener, ListenError>> {
-  const badOptions = checkOptionsShape(options, 'listen');
-  if (badOptions !== undefined) return Promise.resolve(err(badOptions));
-  const badName = checkName(options.name);
-  if (badName !== undefined) return Promise.resolve(err(badName));
-  const plan = checkConnectionOptions(options);
-  if ('type' in plan) return Promise.resolve(err(plan));
+  const read = readOptions(options, LISTEN_OPTIONS);
+  if (!read.ok) return Promise.resolve(read);
+  const { name, backlog = DEFAULT_BACKLOG } = read.value;
+  if (name === undefined) return Promise.resolve(nameRequired());
+  const plan = connectionPlan(read.value);
+  if (!plan.ok) return Promise.resolve(plan);
   const names = registry();
-  if (names.has(options.name)) {
+  if (names.has(name)) {
     return Promise.resolve(
-      err({
-        type: 'in-use',
-        message: `memory name ${JSON.stringify(options.name)} is already being listened on`,
-      }),
+      err({ type: 'in-use', message: `memory name ${quoted(name)} is already being listened on` }),
     );
   }
-  const listener = new NamedListener(options.name, plan);
-  names.set(options.name, listener);
+  const listener = new NamedListener(name, plan.value, backlog);
+  names.set(name, listener);
   return Promise.resolve(ok(listener));
 }
 
@@ -175,41 +172,36 @@ export function listen(options: ListenOptions): Promise<Result<MemoryListener, L
  * on the listener until it accepts it, and data can be written meanwhile
  * (up to the capacity).
  *
- * Errors: `refused` when nothing listens on the name (the message names
- * it), `aborted` when `signal` has already fired, `invalid-option` for an
- * empty name. Never rejects.
+ * Errors: `refused` when nothing listens on the name or its backlog is
+ * full (the message says which), `aborted` when `signal` has already
+ * fired, `invalid-option` for a bad option. Never rejects, never throws.
  */
 export function connect(options: ConnectOptions): Promise<Result<MemoryFlow, ConnectError>> {
-  const badOptions = checkOptionsShape(options, 'connect');
-  if (badOptions !== undefined) return Promise.resolve(err(badOptions));
-  const badName = checkName(options.name);
-  if (badName !== undefined) return Promise.resolve(err(badName));
-  const signal = options.signal as unknown;
-  if (
-    signal !== undefined &&
-    (typeof signal !== 'object' ||
-      signal === null ||
-      typeof (signal as AbortSignal).aborted !== 'boolean' ||
-      typeof (signal as AbortSignal).addEventListener !== 'function')
-  ) {
-    return Promise.resolve(
-      err({ type: 'invalid-option', option: 'signal', message: 'signal must be an AbortSignal' }),
-    );
+  const read = readOptions(options, CONNECT_OPTIONS);
+  if (!read.ok) return Promise.resolve(read);
+  const { name, signal: cancel } = read.value;
+  if (name === undefined) return Promise.resolve(nameRequired());
+  let fired: { readonly reason: unknown } | undefined;
+  try {
+    if (cancel?.aborted) fired = { reason: cancel.reason };
+  } catch (cause) {
+    // A signal-shaped object whose getters throw on a second look.
+    return Promise.resolve(err(invalidOption('signal', 'could not be read: reading it threw', cause)));
   }
-  if ((signal as AbortSignal | undefined)?.aborted) {
+  if (fired !== undefined) {
     return Promise.resolve(
       err({
         type: 'aborted',
-        message: `connect to memory name ${JSON.stringify(options.name)} was aborted`,
-        cause: (signal as AbortSignal).reason,
+        message: `connect to memory name ${quoted(name)} was aborted`,
+        cause: fired.reason,
       }),
     );
   }
-  const entry = registry().get(options.name);
+  const entry = registry().get(name);
   if (entry === undefined) {
     return Promise.resolve(
-      err({ type: 'refused', message: `nothing listens on memory name ${JSON.stringify(options.name)}` }),
+      err({ type: 'refused', message: `nothing listens on memory name ${quoted(name)}` }),
     );
   }
-  return Promise.resolve(ok(entry.dial()));
+  return Promise.resolve(entry.dial());
 }

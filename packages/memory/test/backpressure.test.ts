@@ -22,7 +22,8 @@ describe('backpressure', () => {
     expect(a.queuedBytes).toBe(accepted * 1000);
     expect(a.queuedBytes).toBeLessThan(DEFAULT_CAPACITY + 1000);
     a.abort();
-    expect(b.state).toBe('reset');
+    expect(b.state).toBe('closed');
+    expect(await b.read()).toMatchObject({ ok: false, error: { type: 'reset' } });
   });
 
   it('honours a custom capacity, and reading below it admits the waiting write', async () => {

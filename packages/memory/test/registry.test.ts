@@ -157,9 +157,32 @@ describe('listen/connect', () => {
   it('the registry lives on globalThis under a registered symbol, shared by every copy', async () => {
     const name = fresh();
     const listener = await mustListen(name);
-    const shared = (globalThis as Record<symbol, unknown>)[Symbol.for('@flowkit/memory/registry')];
+    const shared = (globalThis as Record<symbol, unknown>)[Symbol.for('@flowkit/memory/registry/v2')];
     expect(shared instanceof Map && shared.has(name)).toBe(true);
     await listener.close();
     expect(shared instanceof Map && shared.has(name)).toBe(false);
+  });
+});
+
+describe('listen: the backlog of connections nobody accepted', () => {
+  it('is bounded: beyond backlog, connect is refused naming the full backlog; accepting frees a place', async () => {
+    const name = fresh();
+    const listener = await mustListen(name, { backlog: 2 });
+    const dialed = [await connect({ name }), await connect({ name })];
+    expect(dialed.every((d) => d.ok)).toBe(true);
+    const third = await connect({ name });
+    expect(third).toMatchObject({ ok: false, error: { type: 'refused', message: /backlog/ } });
+    const accepted = await listener.accept();
+    expect(accepted.ok).toBe(true);
+    const fourth = await connect({ name });
+    expect(fourth.ok).toBe(true);
+    await listener.close();
+    for (const d of [...dialed, fourth]) if (d.ok) d.value.abort();
+    if (accepted.ok) accepted.value.abort();
+  });
+
+  it.each([0, -1, 1.5, 70_000, '5'])('backlog %j is invalid-option naming backlog', async (backlog) => {
+    const r = await listen({ name: fresh(), backlog: backlog as never });
+    expect(r).toMatchObject({ ok: false, error: { type: 'invalid-option', option: 'backlog' } });
   });
 });
