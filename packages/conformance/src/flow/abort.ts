@@ -8,12 +8,13 @@ import {
   readExactly,
   readUntilEnd,
   startClose,
+  startCloseWrite,
   write,
   writev,
 } from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { fillUntilStall } from '../support/stall.js';
-import { withTimeout } from '../support/timing.js';
+import { sleep, withTimeout } from '../support/timing.js';
 import type { FlowTopic } from '../support/types.js';
 
 /** `abort`: pending reads and writes end, close resolves, the remote notices. */
@@ -165,6 +166,30 @@ export const abortTopic: FlowTopic = {
           });
           abort(a, 'abort()');
           await withTimeout(closing, ctx.opTimeoutMs, 'acceptor close() after the dialer aborted');
+        }),
+    },
+    {
+      id: 'abort-leaks-nothing',
+      name: 'abort() in every state (idle, reads pending, write-closed, close pending, twice) leaves no unhandled rejection',
+      run: (ctx) =>
+        ctx.withPair(async (a, b) => {
+          // The runner fails the case on a stray rejection, naming the call before it.
+          abort(a, 'abort() of an idle flow');
+          const pending = [
+            read(b, 'pending read', ctx.opTimeoutMs),
+            read(b, 'second pending read', ctx.opTimeoutMs),
+          ];
+          abort(b, 'abort() with reads pending');
+          for (const [i, r] of pending.entries()) expectReadError(await r, `pending read ${i} after abort()`);
+          await ctx.withPair(async (c, d) => {
+            void (await startCloseWrite(c, 'closeWrite()'));
+            abort(c, 'abort() after closeWrite()');
+            const closing = startClose(d, 'close() pending');
+            abort(d, 'abort() with close() pending');
+            abort(d, 'abort() again');
+            await withTimeout(closing, ctx.opTimeoutMs, 'close() pending when abort() was called');
+          });
+          await sleep(10);
         }),
     },
   ],

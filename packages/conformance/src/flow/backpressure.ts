@@ -1,31 +1,9 @@
-import type { Flow } from '@flowkit/flow-types';
-import { EOF } from '@flowkit/flow-types';
-import { fail } from '../support/assert.js';
-import { expectOk, read } from '../support/ops.js';
-import { KiB, pattern, patternByte } from '../support/pattern.js';
-import { fillUntilStall } from '../support/stall.js';
+import { expectOk } from '../support/ops.js';
+import { KiB, pattern } from '../support/pattern.js';
+import { fillUntilStall, readAndVerify } from '../support/stall.js';
 import { remaining, withTimeout } from '../support/timing.js';
 import { closeBoth, sendExactly } from '../support/transfer.js';
 import type { FlowTopic } from '../support/types.js';
-
-/** Reads `total` bytes of stream `seed`, checking each byte as it arrives (no copy kept). */
-async function readAndVerify(flow: Flow, total: number, seed: number, deadline: number): Promise<void> {
-  let got = 0;
-  while (got < total) {
-    const r = await read(flow, `drain read after ${got} of ${total} bytes`, remaining(deadline));
-    if (!r.ok) fail(`drain: read failed after ${got} of ${total} bytes: ${r.error.type}: ${r.error.message}`);
-    if (r.value === EOF) fail(`drain: EOF after ${got} of ${total} bytes`);
-    const chunk = r.value;
-    if (got + chunk.length > total)
-      fail(`drain: ${got + chunk.length} bytes arrived, only ${total} were written`);
-    for (let i = 0; i < chunk.length; i++) {
-      if (chunk[i] !== patternByte(seed, got + i)) {
-        fail(`drain: byte ${got + i} differs (got ${chunk[i]}, expected ${patternByte(seed, got + i)})`);
-      }
-    }
-    got += chunk.length;
-  }
-}
 
 /** Backpressure with bounded memory (capability `backpressure`). */
 export const backpressureTopic: FlowTopic = {

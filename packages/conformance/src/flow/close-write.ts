@@ -97,6 +97,29 @@ export const closeWriteTopic: FlowTopic = {
         }),
     },
     {
+      id: 'nothing-written',
+      name: 'closeWrite() with nothing written: the remote reads EOF at once, and can still send to this end',
+      requires: 'halfClose',
+      run: (ctx) =>
+        ctx.withPair(async (a, b) => {
+          expectHalfClosed(await closeWrite(a, 'closeWrite()', ctx.opTimeoutMs), 'closeWrite()');
+          expectEof(
+            await read(b, 'remote read', ctx.opTimeoutMs),
+            'remote read after closeWrite() with nothing written',
+          );
+          const reply = pattern(3, 860);
+          expectOk(await write(b, reply, 'remote write', ctx.opTimeoutMs), 'remote write');
+          checkBytes(
+            await readExactly(a, 3, {
+              what: 'write-closed end reads',
+              deadline: Date.now() + ctx.opTimeoutMs,
+            }),
+            reply,
+            'reply to an empty half-close',
+          );
+        }),
+    },
+    {
       id: 'idempotent',
       name: 'closeWrite() is idempotent: two concurrent calls and a later one resolve with the same result',
       run: (ctx) =>

@@ -2,15 +2,20 @@ import { check, checkBytes, concat } from '../support/assert.js';
 import {
   close,
   expectClosed,
+  expectEof,
   expectOk,
+  read,
+  readExactly,
   readUntilEnd,
   readUntilEof,
   startClose,
   startWrite,
+  task,
   write,
+  writeAll,
 } from '../support/ops.js';
-import { KiB, pattern } from '../support/pattern.js';
-import { settlesWithin, withTimeout } from '../support/timing.js';
+import { chunk, KiB, MiB, pattern } from '../support/pattern.js';
+import { remaining, settlesWithin, withTimeout } from '../support/timing.js';
 import type { FlowTopic } from '../support/types.js';
 
 /** `close`: waits for the remote, idempotent, bounded by a signal, flushes. */
@@ -141,6 +146,83 @@ export const closeTopic: FlowTopic = {
             close(a, 'dialer close()', ctx.opTimeoutMs),
             close(b, 'acceptor close()', ctx.opTimeoutMs),
           ]);
+        }),
+    },
+    {
+      id: 'data-readable-after-close',
+      name: 'data received before a clean close stays readable after close() resolves, then EOF',
+      run: (ctx) =>
+        ctx.withPair(async (a, b) => {
+          const data = pattern(4 * KiB, 980);
+          expectOk(await write(b, data, 'acceptor write', ctx.opTimeoutMs), 'acceptor write');
+          const remoteClosing = startClose(b, 'acceptor close()');
+          // The dialer reads nothing before closing: its close() still resolves,
+          // because the remote's end-of-stream is already behind the data.
+          await withTimeout(
+            startClose(a, 'dialer close()'),
+            ctx.opTimeoutMs,
+            'dialer close() with data unread',
+          );
+          await withTimeout(remoteClosing, ctx.opTimeoutMs, 'acceptor close()');
+          const got = await readUntilEof(a, data.length, {
+            what: 'dialer reads after its close() resolved',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
+          checkBytes(got, data, 'data received before the clean close');
+        }),
+    },
+    {
+      id: 'close-while-remote-writes',
+      name: 'close() while the remote is writing 1 MiB: this end still reads all of it, the remote reads EOF, both closes resolve',
+      requires: 'halfClose',
+      run: (ctx) =>
+        ctx.withPair(async (a, b) => {
+          const deadline = Date.now() + ctx.transferTimeoutMs;
+          const data = pattern(MiB, 981);
+          const writing = task(async () => {
+            await writeAll(b, chunk(data, [16 * KiB]), { what: 'remote writes', deadline });
+          });
+          const closing = startClose(a, 'dialer close() while the remote writes');
+          const got = await readExactly(a, data.length, { what: 'the closing end reads', deadline });
+          checkBytes(got, data, 'data the remote wrote while this end was closing');
+          await writing;
+          expectEof(await read(b, 'remote read', ctx.opTimeoutMs), 'remote read after this end’s close()');
+          await close(b, 'remote close()', ctx.opTimeoutMs);
+          await withTimeout(closing, ctx.opTimeoutMs, 'dialer close() after the remote closed');
+        }),
+    },
+    {
+      id: 'close-signal-while-remote-writes',
+      name: 'close({ signal }) while the remote keeps writing and nobody reads: close resolves when the signal fires, and the remote’s writes then fail',
+      run: (ctx) =>
+        ctx.withPair(async (a, b) => {
+          const deadline = Date.now() + ctx.transferTimeoutMs;
+          let stop = false;
+          const writing = task(async () => {
+            for (let i = 0; i < 100_000 && !stop && Date.now() < deadline; i++) {
+              const r = await withTimeout(
+                startWrite(b, pattern(16 * KiB, 982), `remote write ${i}`),
+                remaining(deadline),
+                `remote write ${i}`,
+              );
+              if (!r.ok) return true;
+            }
+            return false;
+          });
+          await withTimeout(
+            startClose(a, 'close({ signal: AbortSignal.timeout(100) })', {
+              signal: AbortSignal.timeout(100),
+            }),
+            ctx.opTimeoutMs,
+            'close({ signal }) while the remote writes',
+          );
+          const failed = await withTimeout(
+            writing,
+            ctx.opTimeoutMs,
+            'the remote’s writes after the close was cut short',
+          );
+          stop = true;
+          check(failed, 'the remote’s writes kept succeeding after this end was closed by its signal');
         }),
     },
   ],

@@ -95,6 +95,29 @@ export const writeRulesTopic: FlowTopic = {
         }),
     },
     {
+      id: 'write-fails-and-keeps-failing',
+      name: 'once a write failed because the remote aborted, every later write and writev fails too (50 tries)',
+      run: (ctx) =>
+        ctx.withPair(async (a, b) => {
+          b.abort(new Error('conformance: remote gone'));
+          const deadline = Date.now() + ctx.transferTimeoutMs;
+          let failedAt = -1;
+          for (let i = 0; i < 400 && failedAt < 0 && Date.now() < deadline; i++) {
+            const r = await write(a, pattern(KiB, i), `write ${i} after the remote aborted`, ctx.opTimeoutMs);
+            if (!r.ok) failedAt = i;
+            else await sleep(5);
+          }
+          if (failedAt < 0) fail('writes kept succeeding after the remote aborted');
+          for (let i = 0; i < 50; i++) {
+            const r =
+              i % 2 === 0
+                ? await write(a, pattern(100, i), `write ${i} after the first failure`, ctx.opTimeoutMs)
+                : await writev(a, [pattern(50, i)], `writev ${i} after the first failure`, ctx.opTimeoutMs);
+            if (r.ok) fail(`write ${i} after the first failed write succeeded (a failed flow stays failed)`);
+          }
+        }),
+    },
+    {
       id: 'zero-length-write',
       name: 'a zero-length write succeeds and sends nothing: the next read returns the next real data',
       run: (ctx) =>

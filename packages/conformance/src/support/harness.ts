@@ -59,35 +59,52 @@ export function flowCaseContext(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const opTimeoutMs = timings.opTimeoutMs ?? Math.min(5_000, Math.floor(timeoutMs / 4));
   const transferTimeoutMs = timings.transferTimeoutMs ?? Math.floor((timeoutMs * 3) / 4);
+  async function withPairs<T>(
+    count: number,
+    body: (pairs: readonly (readonly [Flow, Flow])[]) => Promise<T>,
+  ): Promise<T> {
+    const pairs: (readonly [Flow, Flow])[] = [];
+    const teardown = async (): Promise<void> => {
+      for (const [a, b] of pairs) {
+        abortQuietly(a);
+        abortQuietly(b);
+      }
+      const cleanup = options.cleanup;
+      if (cleanup !== undefined)
+        await withTimeout(guard('cleanup()', cleanup, 'harness'), opTimeoutMs, 'cleanup()');
+    };
+    let result: T;
+    try {
+      // One at a time: a makePair that shares state (a listener per pair,
+      // closed by cleanup) never races another.
+      for (let i = 0; i < count; i++) {
+        const pair = await withTimeout(
+          guard('makePair()', () => options.makePair(), 'harness'),
+          opTimeoutMs,
+          'makePair()',
+        );
+        const label = count === 1 ? '' : ` ${i}`;
+        pairs.push([traced(pair[0], `dialer${label}`), traced(pair[1], `acceptor${label}`)]);
+      }
+      result = await body(pairs);
+    } catch (e) {
+      // The case's own failure is the one to report; a cleanup failure on
+      // top of it would only hide it.
+      await teardown().catch(() => {});
+      throw e;
+    }
+    await teardown();
+    return result;
+  }
   return {
     capabilities: resolveCapabilities(options.capabilities),
     opTimeoutMs,
     transferTimeoutMs,
-    async withPair<T>(body: (a: Flow, b: Flow) => Promise<T>): Promise<T> {
-      const pair = await withTimeout(
-        guard('makePair()', () => options.makePair(), 'harness'),
-        opTimeoutMs,
-        'makePair()',
-      );
-      const [a, b] = [traced(pair[0], 'dialer'), traced(pair[1], 'acceptor')];
-      const teardown = async (): Promise<void> => {
-        abortQuietly(a);
-        abortQuietly(b);
-        const cleanup = options.cleanup;
-        if (cleanup !== undefined)
-          await withTimeout(guard('cleanup()', cleanup, 'harness'), opTimeoutMs, 'cleanup()');
-      };
-      let result: T;
-      try {
-        result = await body(a, b);
-      } catch (e) {
-        // The case's own failure is the one to report; a cleanup failure on
-        // top of it would only hide it.
-        await teardown().catch(() => {});
-        throw e;
-      }
-      await teardown();
-      return result;
-    },
+    withPair: <T>(body: (a: Flow, b: Flow) => Promise<T>): Promise<T> =>
+      withPairs(1, (pairs) => {
+        const [a, b] = pairs[0]!;
+        return body(a, b);
+      }),
+    withPairs,
   };
 }

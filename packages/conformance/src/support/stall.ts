@@ -1,7 +1,8 @@
 import type { Flow, WriteResult } from '@flowkit/flow-types';
+import { EOF } from '@flowkit/flow-types';
 import { fail } from './assert.js';
-import { expectOk, startWrite } from './ops.js';
-import { KiB, MiB, pattern } from './pattern.js';
+import { expectOk, read, startWrite } from './ops.js';
+import { KiB, MiB, pattern, patternByte } from './pattern.js';
 import { remaining, settlesWithin } from './timing.js';
 
 /** A writer stopped by backpressure. */
@@ -22,6 +23,8 @@ export const STALL_WAIT_MS = 250;
 export const STALL_LIMIT = 64 * MiB;
 
 /**
+ * The suite's clogged-stream maker (Trio's `clogged_stream_maker`): any
+ * transport with backpressure becomes clogged once its buffers are full.
  * Writes 64 KiB chunks of stream `seed` while nobody reads, awaiting each
  * for at most {@link STALL_WAIT_MS}, until one stays pending. Fails with "no
  * backpressure" if {@link STALL_LIMIT} bytes were accepted first.
@@ -38,4 +41,28 @@ export async function fillUntilStall(writer: Flow, seed: number, deadline: numbe
     accepted += STALL_CHUNK;
   }
   return fail(`no backpressure: ${accepted} bytes accepted while nobody read`);
+}
+
+/** Reads `total` bytes of stream `seed`, checking each byte as it arrives (no copy kept). */
+export async function readAndVerify(
+  flow: Flow,
+  total: number,
+  seed: number,
+  deadline: number,
+): Promise<void> {
+  let got = 0;
+  while (got < total) {
+    const r = await read(flow, `drain read after ${got} of ${total} bytes`, remaining(deadline));
+    if (!r.ok) fail(`drain: read failed after ${got} of ${total} bytes: ${r.error.type}: ${r.error.message}`);
+    if (r.value === EOF) fail(`drain: EOF after ${got} of ${total} bytes`);
+    const chunk = r.value;
+    if (got + chunk.length > total)
+      fail(`drain: ${got + chunk.length} bytes arrived, only ${total} were written`);
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk[i] !== patternByte(seed, got + i)) {
+        fail(`drain: byte ${got + i} differs (got ${chunk[i]}, expected ${patternByte(seed, got + i)})`);
+      }
+    }
+    got += chunk.length;
+  }
 }

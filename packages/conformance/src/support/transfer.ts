@@ -1,7 +1,18 @@
 import type { Flow } from '@flowkit/flow-types';
-import { checkBytes } from './assert.js';
-import { close, readExactly, readUntilEof, startClose, task, writeAll } from './ops.js';
-import { withTimeout } from './timing.js';
+import { EOF } from '@flowkit/flow-types';
+import { checkBytes, describeValue, fail } from './assert.js';
+import {
+  close,
+  expectOk,
+  read,
+  readExactly,
+  readUntilEof,
+  startClose,
+  task,
+  write,
+  writeAll,
+} from './ops.js';
+import { remaining, withTimeout } from './timing.js';
 import type { FlowCaseContext } from './types.js';
 
 /**
@@ -58,4 +69,28 @@ export async function closeBoth(ctx: FlowCaseContext, a: Flow, b: Flow, what: st
     close(a, `${what}: dialer close()`, ctx.opTimeoutMs),
     close(b, `${what}: acceptor close()`, ctx.opTimeoutMs),
   ]);
+}
+
+/**
+ * Reads `expected.length` bytes from `from`, checking each chunk against
+ * `expected` at its offset, and writes every chunk back as it arrives: an
+ * echo that works however the transport splits or merges the data.
+ */
+export async function echoChecked(
+  from: Flow,
+  expected: Uint8Array,
+  what: string,
+  deadline: number,
+): Promise<void> {
+  let at = 0;
+  while (at < expected.length) {
+    const r = await read(from, `${what}: read after ${at} of ${expected.length} bytes`, remaining(deadline));
+    if (!r.ok)
+      fail(`${what}: read failed after ${at} of ${expected.length} bytes: ${describeValue(r.error)}`);
+    if (r.value === EOF) fail(`${what}: EOF after ${at} of ${expected.length} bytes`);
+    const chunk = r.value;
+    checkBytes(chunk, expected.subarray(at, at + chunk.length), `${what}: bytes ${at}–${at + chunk.length}`);
+    at += chunk.length;
+    expectOk(await write(from, chunk, `${what}: echo`, remaining(deadline)), `${what}: echo`);
+  }
 }

@@ -80,6 +80,12 @@ export interface FlowCaseContext {
    * `makePair`, `abort` or `cleanup` fails the case with a clear message.
    */
   withPair<T>(body: (a: Flow, b: Flow) => Promise<T>): Promise<T>;
+  /**
+   * Like {@link FlowCaseContext.withPair} for `count` pairs: makes them one
+   * after another, runs `body` with all of them, then aborts every flow and
+   * awaits `cleanup` once.
+   */
+  withPairs<T>(count: number, body: (pairs: readonly (readonly [Flow, Flow])[]) => Promise<T>): Promise<T>;
 }
 
 /**

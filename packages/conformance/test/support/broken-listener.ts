@@ -3,10 +3,10 @@ import type { ListenerConformanceOptions } from '../../src/index.js';
 import { referenceListenerOptions } from './reference-listener.js';
 
 /** After close(), accept() never resolves (and so `for await` never ends). */
-class AcceptHangsAfterClose implements Listener<Flow> {
+class AcceptHangsAfterClose implements Listener<Flow, { name: string }> {
   private closed = false;
-  constructor(readonly inner: Listener<Flow>) {}
-  get address(): unknown {
+  constructor(readonly inner: Listener<Flow, { name: string }>) {}
+  get address(): { name: string } {
     return this.inner.address;
   }
   accept(): Promise<Result<Flow, ListenError>> {
@@ -29,7 +29,7 @@ class AcceptHangsAfterClose implements Listener<Flow> {
 /** A broken listener transport and the listener cases that must catch it. */
 export interface BrokenListenerVariant {
   readonly name: string;
-  readonly options: () => ListenerConformanceOptions;
+  readonly options: () => ListenerConformanceOptions<{ name: string }>;
   readonly mustCatch: readonly string[];
 }
 
@@ -38,8 +38,8 @@ export const brokenListenerVariants: readonly BrokenListenerVariant[] = [
     name: 'accept() hangs after close()',
     options: () => {
       const base = referenceListenerOptions();
-      const inners = new WeakMap<Listener<Flow>, Listener<Flow>>();
-      const unwrap = (l: Listener<Flow>) => inners.get(l) ?? l;
+      const inners = new WeakMap<Listener<Flow, { name: string }>, Listener<Flow, { name: string }>>();
+      const unwrap = (l: Listener<Flow, { name: string }>) => inners.get(l) ?? l;
       return {
         ...base,
         listen: async () => {
@@ -52,7 +52,11 @@ export const brokenListenerVariants: readonly BrokenListenerVariant[] = [
         connect: (l) => base.connect(unwrap(l)),
       };
     },
-    mustCatch: ['lifecycle/accept-after-close', 'lifecycle/for-await'],
+    mustCatch: [
+      'lifecycle/accept-after-close',
+      'lifecycle/for-await',
+      'accept-queue/for-await-after-close-ends',
+    ],
   },
   {
     name: 'a live address can be bound twice',
@@ -78,5 +82,35 @@ export const brokenListenerVariants: readonly BrokenListenerVariant[] = [
       };
     },
     mustCatch: ['errors/connect-to-nothing'],
+  },
+  {
+    name: 'close() leaves queued connections open',
+    options: () => referenceListenerOptions({ leaveQueuedOnClose: true }),
+    mustCatch: ['accept-queue/close-aborts-queued'],
+  },
+  {
+    name: 'queued connections are accepted newest first',
+    options: () => referenceListenerOptions({ lifo: true }),
+    mustCatch: ['accept-queue/queued-in-order'],
+  },
+  {
+    name: 'a queued connection loses data that arrived before accept()',
+    options: () => referenceListenerOptions({ dropQueuedData: true }),
+    mustCatch: ['accept-queue/queued-keeps-data', 'stress/dialer-closes-before-accept'],
+  },
+  {
+    name: 'only the newest pending accept() is served',
+    options: () => referenceListenerOptions({ singleWaiter: true }),
+    mustCatch: ['accept-queue/pending-accepts-each-served'],
+  },
+  {
+    name: 'accept() after close() hands out queued connections',
+    options: () => referenceListenerOptions({ acceptAfterClose: true }),
+    mustCatch: ['accept-queue/no-queued-flow-after-close'],
+  },
+  {
+    name: 'every 50th connection is dropped',
+    options: () => referenceListenerOptions({ abortEvery: 50 }),
+    mustCatch: ['stress/concurrent-100x100', 'stress/sequential-200'],
   },
 ];

@@ -412,6 +412,122 @@ class CloseWriteOkBeforeFlush extends Wrapped {
   }
 }
 
+/** 32: once close() resolved, data received before it is gone: reads return EOF. */
+class DropsUnreadOnClose extends Wrapped {
+  private closed = false;
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return this.closed ? Promise.resolve(ok(EOF)) : super.read(options);
+  }
+  override async close(options?: CloseOptions): Promise<void> {
+    await super.close(options);
+    this.closed = true;
+  }
+}
+
+/** 33: after one failed write, later writes report success again. */
+class WriteFailsOnlyOnce extends Wrapped {
+  private failedOnce = false;
+  override async write(buffer: Uint8Array): Promise<WriteResult> {
+    if (this.failedOnce) return ok();
+    const r = await super.write(buffer);
+    if (!r.ok) this.failedOnce = true;
+    return r;
+  }
+  override writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    return this.write(concat(buffers));
+  }
+}
+
+/** 34: close() waits for pending writes before it looks at its signal. */
+class CloseWaitsForPendingWrites extends Wrapped {
+  private readonly pending = new Set<Promise<WriteResult>>();
+  override write(buffer: Uint8Array): Promise<WriteResult> {
+    const p = super.write(buffer);
+    this.pending.add(p);
+    void p.then(() => this.pending.delete(p));
+    return p;
+  }
+  override async close(options?: CloseOptions): Promise<void> {
+    await Promise.all(this.pending);
+    return super.close(options);
+  }
+}
+
+/** 35: a write that fails while stalled never resolves. */
+class StalledWriteSwallowsFailure extends Wrapped {
+  override async write(buffer: Uint8Array): Promise<WriteResult> {
+    const r = await super.write(buffer);
+    return r.ok ? r : new Promise<WriteResult>(() => {});
+  }
+}
+
+/** 36: a read whose signal already fired still takes data that is waiting. */
+class FiredSignalTakesData extends Wrapped {
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return options?.signal?.aborted === true ? super.read() : super.read(options);
+  }
+}
+
+/** 37: a read's signal is looked at only when the read is called. */
+class SignalCheckedOnlyAtCall extends Wrapped {
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    if (options?.signal?.aborted === true)
+      return Promise.resolve(err({ type: 'aborted', message: 'cancelled' }));
+    return super.read();
+  }
+}
+
+/** 38: a read with any signal gives up after 10 ms, whatever the signal says. */
+class TimeoutFiresEarly extends Wrapped {
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return options?.signal === undefined ? super.read() : super.read({ signal: AbortSignal.timeout(10) });
+  }
+}
+
+/** 39: only the first read that uses a given signal can be cancelled by it. */
+class SignalHonouredOnce extends Wrapped {
+  private readonly seen = new WeakSet<AbortSignal>();
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    const signal = options?.signal;
+    if (signal === undefined || this.seen.has(signal)) return super.read();
+    this.seen.add(signal);
+    return super.read(options);
+  }
+}
+
+/** 40: close({ signal }) resolves when the signal fires but leaves the flow open. */
+class CancelledCloseLeavesFlowOpen extends Wrapped {
+  override close(options?: CloseOptions): Promise<void> {
+    const closing = super.close();
+    const signal = options?.signal;
+    if (signal === undefined) return closing;
+    return Promise.race([
+      closing,
+      new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      }),
+    ]);
+  }
+}
+
+/** 41: abort() leaves an internal promise rejected with nobody handling it. */
+class AbortLeaksRejection extends Wrapped {
+  override abort(reason?: unknown): void {
+    super.abort(reason);
+    void Promise.reject(new Error('socket destroyed (leaked by abort)'));
+  }
+}
+
+/** 42: drops one write, the 3000th made across every flow of the transport. */
+let writesMade = 0;
+class DropsOneWriteUnderLoad extends Wrapped {
+  override write(buffer: Uint8Array): Promise<WriteResult> {
+    if (++writesMade === 3000) return Promise.resolve(ok());
+    return super.write(buffer);
+  }
+}
+
 /** One broken transport and the cases that must catch it. */
 export interface BrokenVariant {
   readonly name: string;
@@ -432,6 +548,23 @@ function linked<T extends Wrapped & { peer: T | undefined }>(
     wa.peer = wb;
     wb.peer = wa;
     return [wa, wb];
+  };
+}
+
+/** 43: every third pair's acceptor is swapped with the previous pair's (crossed connections). */
+function crossedPairs(): () => Promise<readonly [Flow, Flow]> {
+  let n = 0;
+  let previous: [Flow, Flow] | undefined;
+  return async () => {
+    const pair: [Flow, Flow] = [...referencePair()];
+    n++;
+    if (previous !== undefined && n % 3 === 0) {
+      const mine = pair[1];
+      pair[1] = previous[1];
+      previous[1] = mine;
+    }
+    previous = pair;
+    return pair;
   };
 }
 
@@ -627,5 +760,103 @@ export const brokenVariants: readonly BrokenVariant[] = [
     makePair: wrapBoth((f) => new CloseWriteOkBeforeFlush(f)),
     mustCatch: ['close-write/result-when-remote-reset-before-flush'],
     message: /before the stalled write was flushed/,
+  },
+  {
+    name: 'drops unread data once close() resolved',
+    makePair: wrapBoth((f) => new DropsUnreadOnClose(f)),
+    mustCatch: ['close/data-readable-after-close'],
+  },
+  {
+    name: 'close() also ends reading, while the remote writes',
+    makePair: wrapBoth((f) => new NoHalfClose(f)),
+    mustCatch: ['close/close-while-remote-writes'],
+  },
+  {
+    name: 'close() ignores its signal while the remote writes',
+    makePair: wrapBoth((f) => new CloseIgnoresSignal(f)),
+    mustCatch: ['close/close-signal-while-remote-writes', 'deadlines/close-timeout'],
+  },
+  {
+    name: 'a failed flow accepts writes again',
+    makePair: wrapBoth((f) => new WriteFailsOnlyOnce(f)),
+    mustCatch: ['write-rules/write-fails-and-keeps-failing'],
+    message: /a failed flow stays failed/,
+  },
+  {
+    name: 'close() waits for stalled writes before its signal',
+    makePair: wrapBoth((f) => new CloseWaitsForPendingWrites(f)),
+    mustCatch: ['clogged/close-signal-unclogs'],
+  },
+  {
+    name: 'closeWrite() resolves ok on a clogged flow',
+    makePair: wrapBoth((f) => new CloseWriteOkBeforeFlush(f)),
+    mustCatch: ['clogged/close-write-waits-for-drain'],
+    message: /before the reader drained it/,
+  },
+  {
+    name: 'a stalled write that fails never resolves',
+    makePair: wrapBoth((f) => new StalledWriteSwallowsFailure(f)),
+    mustCatch: ['clogged/remote-abort-unclogs'],
+  },
+  {
+    name: 'a read with a fired signal takes waiting data',
+    makePair: wrapBoth((f) => new FiredSignalTakesData(f)),
+    mustCatch: ['deadlines/past-timeout-with-data-waiting', 'races/concurrent-methods'],
+  },
+  {
+    name: 'a read’s signal is checked only at the call',
+    makePair: wrapBoth((f) => new SignalCheckedOnlyAtCall(f)),
+    mustCatch: ['deadlines/present-timeout', 'deadlines/future-timeout'],
+  },
+  {
+    name: 'a read with a signal times out early',
+    makePair: wrapBoth((f) => new TimeoutFiresEarly(f)),
+    mustCatch: ['deadlines/future-timeout'],
+  },
+  {
+    name: 'a signal cancels only the first read that uses it',
+    makePair: wrapBoth((f) => new SignalHonouredOnce(f)),
+    mustCatch: ['deadlines/shared-signal'],
+  },
+  {
+    name: 'a cancelled close leaves the flow open',
+    makePair: wrapBoth((f) => new CancelledCloseLeavesFlowOpen(f)),
+    mustCatch: ['deadlines/cancelled-close-still-closes'],
+  },
+  {
+    name: 'loses data when racing reads are cancelled',
+    makePair: wrapBoth((f) => new CancelLosesData(f)),
+    mustCatch: ['races/racy-read', 'races/racy-write'],
+  },
+  {
+    name: 'reorders racing writes',
+    makePair: wrapBoth((f) => new ReordersConcurrentWrites(f)),
+    mustCatch: ['races/racy-write'],
+  },
+  {
+    name: 'closeWrite() overtakes writes called at the same time',
+    makePair: wrapBoth((f) => new CloseWriteOvertakesWrites(f)),
+    mustCatch: ['races/concurrent-methods-then-closing'],
+  },
+  {
+    name: 'abort() leaks an unhandled rejection',
+    makePair: wrapBoth((f) => new AbortLeaksRejection(f)),
+    mustCatch: ['abort/abort-leaks-nothing'],
+    message:
+      /^unhandled rejection during the case \(the last flow calls before it: .*abort\(\).*socket destroyed/,
+  },
+  {
+    name: 'crosses connections when many pairs are made',
+    makePair: crossedPairs(),
+    mustCatch: ['stress/flows-10-messages-10', 'stress/flows-100-messages-1'],
+  },
+  {
+    name: 'drops one write under load',
+    makePair: async () => {
+      writesMade = 0;
+      const [a, b] = referencePair();
+      return [new DropsOneWriteUnderLoad(a), new DropsOneWriteUnderLoad(b)];
+    },
+    mustCatch: ['stress/small-messages-both-ways'],
   },
 ];

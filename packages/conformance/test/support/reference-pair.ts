@@ -89,6 +89,8 @@ class Endpoint implements Flow {
   read(options?: ReadOptions): Promise<ReadResult> {
     if (this.aborted) return Promise.resolve(err({ type: 'aborted', message: 'flow was aborted' }));
     const signal = options?.signal;
+    // A fired signal cancels at once, even with data waiting (which stays queued).
+    if (signal?.aborted) return Promise.resolve(err({ type: 'aborted', message: 'read cancelled' }));
     const p = this.incoming;
     if (p.reads.length === 0 && p.queue.length > 0) {
       const c = p.queue.shift()!;
@@ -98,7 +100,6 @@ class Endpoint implements Flow {
     }
     if (p.reset) return Promise.resolve(err({ type: 'reset', message: 'remote aborted the flow' }));
     if (p.reads.length === 0 && p.writes.length === 0 && p.endRequested) return Promise.resolve(ok(EOF));
-    if (signal?.aborted) return Promise.resolve(err({ type: 'aborted', message: 'read cancelled' }));
     return new Promise<ReadResult>((resolve) => {
       const onAbort = (): void => {
         const i = p.reads.indexOf(entry);
