@@ -1,6 +1,7 @@
 import type { ConnectError, Result } from '@flowkit/flow-types';
 import { readTcpConnectOptions, type TcpConnectOptions, connect as tcpConnect } from '@flowkit/tcp';
-import { planClient, type TlsClientOptions } from './options.js';
+import type { TlsClientOptions } from './options.js';
+import { planClient } from './plan.js';
 import type { TlsFlow } from './tls-flow.js';
 import { clientHandshake } from './wrap.js';
 
@@ -45,7 +46,7 @@ export async function connect(options: TlsConnectOptions): Promise<Result<TlsFlo
   if (timeout === undefined) {
     const dialed = await tcpConnect(dialOptions);
     if (!dialed.ok) return dialed;
-    return clientHandshake(dialed.value, planned.plan, planned.signal);
+    return clientHandshake(dialed.value, planned.value.plan, planned.value.signal);
   }
   // One deadline for dial and handshake: a TimeoutError reason is reported
   // as 'timeout' by the handshake; the dial's 'aborted' is mapped below.
@@ -60,7 +61,7 @@ export async function connect(options: TlsConnectOptions): Promise<Result<TlsFlo
       ),
     timeout,
   );
-  const user = planned.signal;
+  const user = planned.value.signal;
   const onUserAbort = (): void => deadline.abort(user?.reason);
   if (user?.aborted) onUserAbort();
   else user?.addEventListener('abort', onUserAbort, { once: true });
@@ -79,7 +80,7 @@ export async function connect(options: TlsConnectOptions): Promise<Result<TlsFlo
         },
       };
     }
-    return await clientHandshake(dialed.value, planned.plan, deadline.signal);
+    return await clientHandshake(dialed.value, planned.value.plan, deadline.signal);
   } finally {
     clearTimeout(timer);
     user?.removeEventListener('abort', onUserAbort);

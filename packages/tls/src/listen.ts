@@ -1,5 +1,5 @@
 import type { ConnectError, ListenError, Listener, Result } from '@flowkit/flow-types';
-import { checkTimeout, readOptions } from '@flowkit/node-duplex';
+import { AcceptQueue, func, integer, readOptions, timeout } from '@flowkit/kernel';
 import {
   readTcpListenOptions,
   type TcpAddress,
@@ -7,9 +7,13 @@ import {
   type TcpListenOptions,
   listen as tcpListen,
 } from '@flowkit/tcp';
-import { planServer, type ServerPlan, type TlsServerOptions } from './options.js';
+import type { TlsServerOptions } from './options.js';
+import { planServer, type ServerPlan } from './plan.js';
 import type { TlsFlow } from './tls-flow.js';
 import { serverHandshake } from './wrap.js';
+
+/** Default {@link TlsListenOptions.maxPending}. */
+export const DEFAULT_MAX_PENDING = 128;
 
 /** Options for {@link listen}: where to bind (as `@flowkit/tcp`) plus the TLS server options. */
 export interface TlsListenOptions extends TcpListenOptions, Omit<TlsServerOptions, 'signal'> {
@@ -23,7 +27,21 @@ export interface TlsListenOptions extends TcpListenOptions, Omit<TlsServerOption
    * version, timeout…). Such connections never reach `accept`. Default: ignored.
    */
   readonly onHandshakeError?: (error: ConnectError) => void;
+  /**
+   * Connections held before `accept` takes them: handshakes in progress
+   * plus finished ones not yet accepted. At the bound the listener stops
+   * taking TCP connections (they wait in the TCP listener's own bounded
+   * queue, then in the kernel's backlog) until `accept` makes room. An
+   * integer 1–65 535. Default 128.
+   */
+  readonly maxPending?: number;
 }
+
+const LISTEN_OPTIONS = {
+  handshakeTimeout: timeout(),
+  onHandshakeError: func<(error: ConnectError) => void>(),
+  maxPending: integer({ min: 1, max: 65_535 }),
+};
 
 /**
  * A TLS listener: accepts TCP connections and hands out the ones whose
@@ -36,10 +54,11 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
   readonly #plan: ServerPlan;
   readonly #timeoutMs: number;
   readonly #onError: ((error: ConnectError) => void) | undefined;
-  readonly #ready: TlsFlow[] = [];
-  readonly #waiters: ((r: Result<TlsFlow, ListenError>) => void)[] = [];
+  readonly #maxPending: number;
+  readonly #ready: AcceptQueue<TlsFlow>;
   readonly #handshakes = new Set<AbortController>();
-  #state: 'open' | 'closed' = 'open';
+  /** Wakes the accept loop when a pending connection leaves (accepted or failed). */
+  #room: (() => void) | undefined;
   #closing: Promise<void> | undefined;
 
   /** @internal */
@@ -49,6 +68,7 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
     options: {
       handshakeTimeout: number | undefined;
       onHandshakeError: ((error: ConnectError) => void) | undefined;
+      maxPending: number | undefined;
     },
   ) {
     this.#tcp = tcp;
@@ -56,19 +76,38 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
     this.#plan = plan;
     this.#timeoutMs = options.handshakeTimeout ?? 10_000;
     this.#onError = options.onHandshakeError;
+    this.#maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+    this.#ready = new AcceptQueue<TlsFlow>({
+      limit: this.#maxPending,
+      label: `TLS ${where(tcp.address)}`,
+      onAccept: () => this.#wake(),
+    });
     void this.#acceptLoop();
+  }
+
+  #wake(): void {
+    const room = this.#room;
+    this.#room = undefined;
+    room?.();
   }
 
   async #acceptLoop(): Promise<void> {
     for (;;) {
+      if (this.#handshakes.size + this.#ready.size >= this.#maxPending) {
+        await new Promise<void>((resolve) => {
+          this.#room = resolve;
+        });
+        if (this.#closing !== undefined) return;
+        continue;
+      }
       const next = await this.#tcp.accept();
       if (!next.ok) {
         // EMFILE and friends: the TCP listener is still bound; keep accepting.
         if (next.error.type !== 'closed') continue;
-        if (this.#state === 'open') void this.close();
+        void this.close();
         return;
       }
-      if (this.#state !== 'open') {
+      if (this.#closing !== undefined) {
         next.value.abort();
         return;
       }
@@ -90,6 +129,7 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
       clearTimeout(timer);
       this.#handshakes.delete(controller);
       if (!result.ok) {
+        this.#wake();
         try {
           this.#onError?.(result.error);
         } catch {
@@ -98,13 +138,8 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
         }
         return;
       }
-      if (this.#state !== 'open') {
-        result.value.abort();
-        return;
-      }
-      const waiter = this.#waiters.shift();
-      if (waiter !== undefined) waiter({ ok: true, value: result.value });
-      else this.#ready.push(result.value);
+      // Refused only once closed: the loop keeps the count below the bound.
+      if (!this.#ready.push(result.value)) result.value.abort(new Error('listener closed'));
     });
   }
 
@@ -113,10 +148,7 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
    * finished. After {@link TlsListener.close}: `{ type: 'closed' }`.
    */
   accept(): Promise<Result<TlsFlow, ListenError>> {
-    const flow = this.#ready.shift();
-    if (flow !== undefined) return Promise.resolve({ ok: true, value: flow });
-    if (this.#state !== 'open') return Promise.resolve(closed(this.address));
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    return this.#ready.accept();
   }
 
   /**
@@ -126,71 +158,49 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
    */
   close(): Promise<void> {
     if (this.#closing === undefined) {
-      this.#state = 'closed';
-      for (const c of this.#handshakes) c.abort(new Error('listener closed'));
-      for (const f of this.#ready.splice(0)) f.abort(new Error('listener closed'));
-      for (const w of this.#waiters.splice(0)) w(closed(this.address));
       this.#closing = this.#tcp.close();
+      for (const c of this.#handshakes) c.abort(new Error('listener closed'));
+      this.#ready.close(new Error('listener closed'));
+      this.#wake();
     }
     return this.#closing;
   }
 
-  /** Accepts until the listener is closed. */
-  async *[Symbol.asyncIterator](): AsyncIterator<TlsFlow> {
-    for (;;) {
-      const r = await this.accept();
-      if (!r.ok) return;
-      yield r.value;
-    }
+  /** Accepts until the listener is closed (the kernel's one `for await` behaviour). */
+  [Symbol.asyncIterator](): AsyncIterator<TlsFlow> {
+    return this.#ready[Symbol.asyncIterator]();
   }
 }
 
-function closed(address: TcpAddress): Result<never, ListenError> {
-  const where = address.host.includes(':')
-    ? `[${address.host}]:${address.port}`
-    : `${address.host}:${address.port}`;
-  return { ok: false, error: { type: 'closed', message: `TLS listener on ${where} is closed` } };
+function where(address: TcpAddress): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
 
 /**
  * Binds a TCP port with `@flowkit/tcp` and runs {@link wrapServer} on every
  * connection, with one shared context (so session tickets resume). Only
- * flows whose handshake succeeded are returned by `accept`.
+ * flows whose handshake succeeded are returned by `accept`; at most
+ * `maxPending` connections wait for it.
  *
  * Every option is checked before binding (`invalid-option`: missing
  * `cert`/`key`, a key that does not match, bad versions or ALPN…); then the
  * TCP listen errors (`in-use`, `permission`…). Never rejects.
  */
 export async function listen(options: TlsListenOptions): Promise<Result<TlsListener, ListenError>> {
-  // Each part is read once into a plain copy: caller code (getters, Proxies)
-  // never runs after the checks, and never throws out of here.
   const tcp = readTcpListenOptions(options);
   if (!tcp.ok) return { ok: false, error: tcp.error };
-  const own = readOptions(options, ['handshakeTimeout', 'onHandshakeError'] as const);
-  if (!own.ok) return { ok: false, error: own.error };
-  const t = own.options.handshakeTimeout;
-  const badTimeout = checkTimeout(t, 'handshakeTimeout');
-  if (badTimeout !== undefined) return { ok: false, error: badTimeout };
-  const onHandshakeError = own.options.onHandshakeError;
-  if (onHandshakeError !== undefined && typeof onHandshakeError !== 'function') {
-    return {
-      ok: false,
-      error: {
-        type: 'invalid-option',
-        option: 'onHandshakeError',
-        message: 'onHandshakeError must be a function',
-      },
-    };
-  }
+  const own = readOptions(options, LISTEN_OPTIONS);
+  if (!own.ok) return own;
   const planned = planServer(options);
-  if (!planned.ok) return { ok: false, error: planned.error };
+  if (!planned.ok) return planned;
   const bound = await tcpListen(tcp.options);
   if (!bound.ok) return bound;
   return {
     ok: true,
-    value: new TlsListener(bound.value, planned.plan, {
-      handshakeTimeout: t as number | undefined,
-      onHandshakeError: onHandshakeError as ((error: ConnectError) => void) | undefined,
+    value: new TlsListener(bound.value, planned.value.plan, {
+      handshakeTimeout: own.value.handshakeTimeout,
+      onHandshakeError: own.value.onHandshakeError,
+      maxPending: own.value.maxPending,
     }),
   };
 }

@@ -5,14 +5,8 @@ import { checkFlow } from './check-flow.js';
 import { HandshakeTransport } from './failed-handshake.js';
 import { codeError, describePeer, handshake } from './handshake.js';
 import { peerVerifyError } from './node-internals.js';
-import {
-  type ClientPlan,
-  planClient,
-  planServer,
-  type ServerPlan,
-  type TlsClientOptions,
-  type TlsServerOptions,
-} from './options.js';
+import type { TlsClientOptions, TlsServerOptions } from './options.js';
+import { type ClientPlan, planClient, planServer, type ServerPlan } from './plan.js';
 import type { TlsFlow } from './tls-flow.js';
 import { watchTruncation } from './truncation.js';
 
@@ -32,7 +26,7 @@ export function wrapClient(flow: Flow, options: TlsClientOptions): Promise<Resul
   checkFlow(flow, 'wrapClient');
   const planned = planClient(options);
   if (!planned.ok) return Promise.resolve(err(planned.error));
-  return clientHandshake(flow, planned.plan, planned.signal);
+  return clientHandshake(flow, planned.value.plan, planned.value.signal);
 }
 
 /** @internal The client handshake with options already checked (shared by `connect`). */
@@ -101,7 +95,7 @@ export function wrapServer(flow: Flow, options: TlsServerOptions): Promise<Resul
   checkFlow(flow, 'wrapServer');
   const planned = planServer(options);
   if (!planned.ok) return Promise.resolve(err(planned.error));
-  return serverHandshake(flow, planned.plan, planned.signal);
+  return serverHandshake(flow, planned.value.plan, planned.value.signal);
 }
 
 /** @internal The server handshake with options already checked (shared by `listen`). */

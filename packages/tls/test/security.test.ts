@@ -325,3 +325,35 @@ describe('a non-flow passed to wrapClient/wrapServer', () => {
     }
   });
 });
+
+describe('connections nobody accepts hold bounded resources', () => {
+  it('at maxPending the listener stops handshaking new connections until accept makes room', async () => {
+    const l = await tlsListener({ maxPending: 2 });
+    const dial = () =>
+      connect({
+        host: '127.0.0.1',
+        port: l.address.port,
+        ca: m.root.cert,
+        servername: 'localhost',
+        signal: AbortSignal.timeout(10_000),
+      });
+    const settledAfter = async (ms: number, dials: Promise<unknown>[]) => {
+      const done = dials.map(() => false);
+      dials.forEach((d, i) => void d.then(() => (done[i] = true)));
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return done.filter(Boolean).length;
+    };
+    const dials = [dial(), dial(), dial(), dial()];
+    // Two handshakes finish; the other two wait in the TCP backlog, untouched.
+    expect(await settledAfter(1_000, dials)).toBe(2);
+    const first = await l.accept();
+    if (!first.ok) throw new Error(first.error.message);
+    first.value.abort();
+    expect(await settledAfter(1_000, dials)).toBe(3);
+    // Closing drops what waits: the last dial fails instead of hanging.
+    await l.close();
+    const results = await Promise.all(dials);
+    for (const r of results) if (r.ok) r.value.abort();
+    expect(results.filter((r) => r.ok).length).toBe(3);
+  });
+});
