@@ -1,4 +1,6 @@
 import type { Result } from '@flowkit/flow-types';
+import { show } from '@flowkit/kernel';
+import { printable } from './printable.js';
 
 /**
  * A flowcat address, parsed. `kind` says what to do: dial (`tcp`, `unix`,
@@ -29,14 +31,6 @@ export const ADDRESS_FORMS: readonly string[] = [
   'tls-listen:[HOST:]PORT',
   '-',
 ];
-
-/** The address as it can be shown on one line: control characters (NUL, newline…) escaped. */
-function printable(address: string): string {
-  return Array.from(address, (ch) => {
-    const code = ch.charCodeAt(0);
-    return code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : ch;
-  }).join('');
-}
 
 function fail(address: string, why: string): Result<never, AddressError> {
   return {
@@ -101,9 +95,11 @@ function hostPort(
  * - `-`: standard input and output.
  *
  * Returns `{ type: 'invalid-address' }` with a one-line message naming the
- * address and the reason.
+ * address (control characters escaped) and the reason. A `text` that is not
+ * a string is a programming error: a `TypeError` naming it.
  */
 export function parseAddress(text: string): Result<Address, AddressError> {
+  if (typeof text !== 'string') throw new TypeError(`parseAddress: text must be a string, got ${show(text)}`);
   if (text === '-') return { ok: true, value: { kind: 'stdio' } };
   const colon = text.indexOf(':');
   if (colon < 0) return fail(text, `expected one of ${ADDRESS_FORMS.join(', ')}`);

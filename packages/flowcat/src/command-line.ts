@@ -1,6 +1,8 @@
 import type { Result } from '@flowkit/flow-types';
+import { show } from '@flowkit/kernel';
 import { Command, CommanderError, Option } from 'commander';
 import { type Address, formatAddress, parseAddress } from './address.js';
+import { printable } from './printable.js';
 
 /** When `--progress` draws: on a terminal only, always, or never. */
 export type ProgressMode = 'auto' | 'always' | 'never';
@@ -110,17 +112,51 @@ function buildCommand(): Command {
 }
 
 function usage(message: string): Result<never, UsageError> {
-  return { ok: false, error: { type: 'usage', message } };
+  return { ok: false, error: { type: 'usage', message: printable(message) } };
+}
+
+/** The option values commander set, as a null-prototype copy of its own properties. */
+function ownOptions<T>(command: Command): T {
+  return Object.assign(Object.create(null), command.opts()) as T;
+}
+
+/**
+ * Copies `argv` after checking it is an array of strings; a TypeError naming
+ * `method` and `argv` otherwise (a programming error, at the call). @internal
+ */
+export function checkArgv(argv: unknown, method = 'parseCommandLine'): string[] {
+  const fail = (why: string): never => {
+    throw new TypeError(`${method}: argv must be an array of strings; ${why}`);
+  };
+  try {
+    if (!Array.isArray(argv)) return fail(`got ${show(argv)}`);
+    const copy: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+      const a: unknown = argv[i];
+      if (typeof a !== 'string') return fail(`argv[${i}] is ${show(a)}`);
+      copy.push(a);
+    }
+    return copy;
+  } catch (e) {
+    if (e instanceof TypeError && e.message.startsWith(`${method}:`)) throw e;
+    return fail('reading it threw');
+  }
 }
 
 /**
  * Parses flowcat's arguments (without `node` and the script). Pure: files
- * named by `--ca`/`--cert`/`--key` are not read here.
+ * named by `--ca`/`--cert`/`--key` are not read here. Any array of strings
+ * gives a result (a usage error is one printable line); anything else is a
+ * `TypeError` naming `argv`, thrown at the call.
  *
  * A bare `--progress` never takes the next argument as its value (it would
  * swallow an address); write `--progress=always` to force it.
  */
 export function parseCommandLine(argv: readonly string[]): Result<CommandLine, UsageError> {
+  const strings = checkArgv(argv);
+  const nul = strings.findIndex((a) => a.includes('\0'));
+  // A process cannot receive one (argv is C strings); a library caller can.
+  if (nul >= 0) return usage(`argument ${nul + 1} ("${strings[nul]}") contains a NUL byte`);
   let printed = '';
   let errorText = '';
   const command = buildCommand()
@@ -136,7 +172,7 @@ export function parseCommandLine(argv: readonly string[]): Result<CommandLine, U
         errorText += s;
       },
     });
-  const args = argv.map((a) => (a === '--progress' ? '--progress=auto' : a));
+  const args = strings.map((a) => (a === '--progress' ? '--progress=auto' : a));
   try {
     command.parse(args, { from: 'user' });
   } catch (e) {
@@ -153,7 +189,11 @@ export function parseCommandLine(argv: readonly string[]): Result<CommandLine, U
     throw e;
   }
 
-  const opts = command.opts<{
+  // Own properties only: commander keeps option values in a plain object, so
+  // an option never given would otherwise be read from a polluted
+  // Object.prototype (`Object.prototype.ca = 'x'` made every tcp: line a
+  // usage error).
+  const opts = ownOptions<{
     ca?: string;
     cert?: string;
     key?: string;
@@ -164,7 +204,7 @@ export function parseCommandLine(argv: readonly string[]): Result<CommandLine, U
     timeout?: string;
     keepListening: boolean;
     verbose: boolean;
-  }>();
+  }>(command);
 
   const addresses: Address[] = [];
   for (const text of command.args) {

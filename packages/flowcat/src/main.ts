@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { proxy } from '@flowkit/combinators';
 import { formatWriteError } from '@flowkit/flow-types';
-import { type CommandLine, type Config, parseCommandLine } from './command-line.js';
+import { type CommandLine, type Config, checkArgv, parseCommandLine } from './command-line.js';
 import { type Endpoint, type EndpointContext, prepare, type TlsMaterial } from './endpoint.js';
 import { ExitCode } from './exit-codes.js';
 import { MeteredFlow } from './metered.js';
@@ -72,8 +72,14 @@ async function readTlsFiles(config: Config): Promise<TlsMaterial | string> {
  * Runs flowcat with `argv` (the arguments after the program name) and
  * resolves with the exit status; never rejects for I/O. Every error is one
  * line on `io.stderr`, prefixed `flowcat: `, naming the address involved.
+ * An `argv` that is not an array of strings throws a `TypeError` at the call.
  */
-export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
+export function main(argv: readonly string[], io: Io): Promise<ExitCode> {
+  // A programming error (not an array of strings) is a TypeError here, at the call.
+  return mainChecked(checkArgv(argv, 'main'), io);
+}
+
+async function mainChecked(argv: readonly string[], io: Io): Promise<ExitCode> {
   const say = (line: string): void => {
     io.stderr.write(`flowcat: ${line}\n`);
   };
