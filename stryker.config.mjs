@@ -22,7 +22,9 @@ export default {
   coverageAnalysis: 'perTest',
   // The machine is shared: one test runner at a time.
   concurrency: 1,
-  timeoutMS: 10_000,
+  // A mutant that hangs a test is cut off at 1.5 × that test's own time plus
+  // this margin (and counts as detected); each one costs a runner restart.
+  timeoutMS: 3_000,
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: `${reports}/index.html` },
   jsonReporter: { fileName: `${reports}/mutation.json` },
