@@ -154,13 +154,21 @@ describe('listen/connect', () => {
     expect(seen).toEqual([1, 2, 3].map((n) => `${second.address.name}#${n}`));
   });
 
-  it('the registry lives on globalThis under a registered symbol, shared by every copy', async () => {
+  it('the registry lives on globalThis under a registered symbol, so another copy can dial through it', async () => {
     const name = fresh();
     const listener = await mustListen(name);
     const shared = (globalThis as Record<symbol, unknown>)[Symbol.for('@flowkit/memory/registry/v2')];
     expect(shared instanceof Map && shared.has(name)).toBe(true);
+    // Another copy of the package knows only the symbol and the entry's dial().
+    const entry = (shared as Map<string, { dial(): { ok: boolean; value?: unknown } }>).get(name)!;
+    const dialed = entry.dial();
+    expect(dialed.ok).toBe(true);
+    const accepted = await listener.accept();
+    expect(accepted.ok && accepted.value.remoteName).toBe(`${name}#1`);
     await listener.close();
     expect(shared instanceof Map && shared.has(name)).toBe(false);
+    (dialed.value as { abort(): void }).abort();
+    if (accepted.ok) accepted.value.abort();
   });
 });
 
