@@ -4,17 +4,14 @@ import { flowConformance, listenerConformance } from '@flowkit/conformance';
 import type { ConnectError, Flow, ListenError, Listener, Result } from '@flowkit/flow-types';
 
 // Stand-ins for your transport's own entry points.
-declare function listen(options: {
-  host: string;
-  port: number;
-}): Promise<Result<Listener<Flow>, ListenError>>;
-declare function connect(options: { host: string; port: number }): Promise<Result<Flow, ConnectError>>;
-
-const open = new Set<Listener<Flow>>();
-
-function portOf(listener: Listener<Flow>): number {
-  return (listener.address as { port: number }).port;
+interface MyAddress {
+  readonly host: string;
+  readonly port: number;
 }
+declare function listen(options: MyAddress): Promise<Result<Listener<Flow, MyAddress>, ListenError>>;
+declare function connect(options: MyAddress): Promise<Result<Flow, ConnectError>>;
+
+const open = new Set<Listener<Flow, MyAddress>>();
 
 flowConformance({
   name: 'my-transport',
@@ -22,10 +19,7 @@ flowConformance({
     const l = await listen({ host: '127.0.0.1', port: 0 });
     if (!l.ok) throw new Error(l.error.message);
     open.add(l.value);
-    const [dialed, accepted] = await Promise.all([
-      connect({ host: '127.0.0.1', port: portOf(l.value) }),
-      l.value.accept(),
-    ]);
+    const [dialed, accepted] = await Promise.all([connect(l.value.address), l.value.accept()]);
     if (!dialed.ok || !accepted.ok) throw new Error('could not connect a pair');
     return [dialed.value, accepted.value] as const;
   },
@@ -35,11 +29,15 @@ flowConformance({
   },
   // Declare honestly what the transport cannot do; those cases are skipped with the reason shown.
   capabilities: { halfClose: true, abortSendsReset: true, backpressure: true },
+  // Fail a case that leaves sockets, servers or timers open after it.
+  leakCheck: true,
 });
 
 listenerConformance({
   name: 'my-transport',
   listen: () => listen({ host: '127.0.0.1', port: 0 }),
-  connect: (l) => connect({ host: '127.0.0.1', port: portOf(l) }),
-  listenAgain: (l) => listen({ host: '127.0.0.1', port: portOf(l) }),
+  // The address type is inferred from `listen`: no cast.
+  connect: (l) => connect(l.address),
+  listenAgain: (l) => listen(l.address),
+  leakCheck: true,
 });

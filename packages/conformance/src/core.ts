@@ -32,7 +32,7 @@ export type { FlowContextTimings } from './support/harness.js';
 export { flowCaseContext, missingCapabilities, resolveCapabilities } from './support/harness.js';
 export { listenerCaseContext } from './support/listener-harness.js';
 export type { ReadEnd, ReadLoopOptions } from './support/ops.js';
-export { guard, readExactly, readUntilEnd, readUntilEof } from './support/ops.js';
+export { guard, readUntilEnd, readUntilEof, receiveExactly } from './support/ops.js';
 export { chunk, KiB, MiB, pattern, patternByte } from './support/pattern.js';
 export type { Settled } from './support/timing.js';
 export { settlesWithin, sleep, withTimeout } from './support/timing.js';

@@ -5,8 +5,8 @@ import {
   expectOk,
   expectReadError,
   read,
-  readExactly,
   readUntilEnd,
+  receiveExactly,
   startClose,
   startCloseWrite,
   write,
@@ -108,7 +108,7 @@ export const abortTopic: FlowTopic = {
           // Prove the pair is live first, so the abort is of an established flow.
           expectOk(await write(a, pattern(4, 5), 'write', ctx.opTimeoutMs), 'write');
           checkBytes(
-            await readExactly(b, 4, { what: 'acceptor', deadline: Date.now() + ctx.opTimeoutMs }),
+            await receiveExactly(b, 4, { what: 'acceptor', deadline: Date.now() + ctx.opTimeoutMs }),
             pattern(4, 5),
             'data',
           );

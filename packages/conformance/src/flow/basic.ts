@@ -1,5 +1,5 @@
 import { checkBytes } from '../support/assert.js';
-import { expectOk, readExactly, task, write } from '../support/ops.js';
+import { expectOk, receiveExactly, task, write } from '../support/ops.js';
 import { chunk, KiB, MiB, pattern } from '../support/pattern.js';
 import { remaining } from '../support/timing.js';
 import { closeBoth, sendThenClose } from '../support/transfer.js';
@@ -45,7 +45,7 @@ async function pingPong(ctx: FlowCaseContext, rounds: number, maxSize: number, w
     const echo = task(async () => {
       for (let i = 0; i < rounds; i++) {
         const n = messageSize(i, maxSize);
-        const got = await readExactly(b, n, { what: `${what}: echo round ${i}`, deadline });
+        const got = await receiveExactly(b, n, { what: `${what}: echo round ${i}`, deadline });
         expectOk(
           await write(b, got, `${what}: echo write round ${i}`, remaining(deadline)),
           `${what}: echo write round ${i}`,
@@ -60,7 +60,7 @@ async function pingPong(ctx: FlowCaseContext, rounds: number, maxSize: number, w
           await write(a, msg, `${what}: ping write round ${i}`, remaining(deadline)),
           `${what}: ping write round ${i}`,
         );
-        const back = await readExactly(a, n, { what: `${what}: pong round ${i}`, deadline });
+        const back = await receiveExactly(a, n, { what: `${what}: pong round ${i}`, deadline });
         checkBytes(back, pattern(n, i), `${what}: round ${i} echo`);
       }
     });

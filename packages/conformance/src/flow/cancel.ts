@@ -1,7 +1,15 @@
 import type { ReadResult } from '@flowkit/flow-types';
 import { EOF } from '@flowkit/flow-types';
 import { check, checkBytes, concat, describeValue, fail } from '../support/assert.js';
-import { expectData, expectOk, read, readExactly, readUntilEof, startClose, write } from '../support/ops.js';
+import {
+  expectData,
+  expectOk,
+  read,
+  readUntilEof,
+  receiveExactly,
+  startClose,
+  write,
+} from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { withTimeout } from '../support/timing.js';
 import { closeBoth } from '../support/transfer.js';
@@ -31,7 +39,7 @@ export const cancelTopic: FlowTopic = {
           expectAborted(await pending, 'cancelled read');
           const data = pattern(1000, 61);
           expectOk(await write(a, data, 'write after the cancel', ctx.opTimeoutMs), 'write after the cancel');
-          const got = await readExactly(b, data.length, {
+          const got = await receiveExactly(b, data.length, {
             what: 'reads after the cancel',
             deadline: Date.now() + ctx.opTimeoutMs,
           });
@@ -52,7 +60,10 @@ export const cancelTopic: FlowTopic = {
           const data = pattern(50, 62);
           expectOk(await write(a, data, 'write', ctx.opTimeoutMs), 'write');
           checkBytes(
-            await readExactly(b, data.length, { what: 'read after', deadline: Date.now() + ctx.opTimeoutMs }),
+            await receiveExactly(b, data.length, {
+              what: 'read after',
+              deadline: Date.now() + ctx.opTimeoutMs,
+            }),
             data,
             'data after a pre-aborted read',
           );
@@ -135,7 +146,7 @@ export const cancelTopic: FlowTopic = {
           controller.abort(new Error('conformance: late cancel'));
           const rest1 =
             first.length < one.length
-              ? await readExactly(b, one.length - first.length, {
+              ? await receiveExactly(b, one.length - first.length, {
                   what: 'rest 1',
                   deadline: Date.now() + ctx.opTimeoutMs,
                 })
@@ -144,7 +155,7 @@ export const cancelTopic: FlowTopic = {
           const two = pattern(10, 81);
           expectOk(await write(a, two, 'write 2', ctx.opTimeoutMs), 'write 2');
           checkBytes(
-            await readExactly(b, two.length, { what: 'read 2', deadline: Date.now() + ctx.opTimeoutMs }),
+            await receiveExactly(b, two.length, { what: 'read 2', deadline: Date.now() + ctx.opTimeoutMs }),
             two,
             'second message',
           );

@@ -9,9 +9,9 @@ import {
   expectOk,
   expectReadError,
   read,
-  readExactly,
   readUntilEnd,
   readUntilEof,
+  receiveExactly,
   startClose,
   startCloseWrite,
   startWrite,
@@ -87,7 +87,7 @@ export const closeWriteTopic: FlowTopic = {
             'remote write after EOF',
           );
           checkBytes(
-            await readExactly(a, reply.length, {
+            await receiveExactly(a, reply.length, {
               what: 'write-closed end reads the reply',
               deadline: Date.now() + ctx.opTimeoutMs,
             }),
@@ -110,7 +110,7 @@ export const closeWriteTopic: FlowTopic = {
           const reply = pattern(3, 860);
           expectOk(await write(b, reply, 'remote write', ctx.opTimeoutMs), 'remote write');
           checkBytes(
-            await readExactly(a, 3, {
+            await receiveExactly(a, 3, {
               what: 'write-closed end reads',
               deadline: Date.now() + ctx.opTimeoutMs,
             }),

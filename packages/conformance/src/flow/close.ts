@@ -5,9 +5,9 @@ import {
   expectEof,
   expectOk,
   read,
-  readExactly,
   readUntilEnd,
   readUntilEof,
+  receiveExactly,
   startClose,
   startWrite,
   task,
@@ -15,7 +15,7 @@ import {
   writeAll,
 } from '../support/ops.js';
 import { chunk, KiB, MiB, pattern } from '../support/pattern.js';
-import { remaining, settlesWithin, withTimeout } from '../support/timing.js';
+import { remaining, settlesWithin, sleep, withTimeout } from '../support/timing.js';
 import type { FlowTopic } from '../support/types.js';
 
 /** `close`: waits for the remote, idempotent, bounded by a signal, flushes. */
@@ -183,7 +183,7 @@ export const closeTopic: FlowTopic = {
             await writeAll(b, chunk(data, [16 * KiB]), { what: 'remote writes', deadline });
           });
           const closing = startClose(a, 'dialer close() while the remote writes');
-          const got = await readExactly(a, data.length, { what: 'the closing end reads', deadline });
+          const got = await receiveExactly(a, data.length, { what: 'the closing end reads', deadline });
           checkBytes(got, data, 'data the remote wrote while this end was closing');
           await writing;
           expectEof(await read(b, 'remote read', ctx.opTimeoutMs), 'remote read after this end’s close()');
@@ -206,6 +206,8 @@ export const closeTopic: FlowTopic = {
                 `remote write ${i}`,
               );
               if (!r.ok) return true;
+              // Without backpressure every write resolves at once; let timers and I/O run.
+              if (i % 16 === 15) await sleep(1);
             }
             return false;
           });

@@ -4,8 +4,8 @@ import { check, checkBytes, concat, describeValue, fail } from '../support/asser
 import {
   expectOk,
   read,
-  readExactly,
   readUntilEof,
+  receiveExactly,
   startClose,
   startWrite,
   startWritev,
@@ -43,7 +43,7 @@ export const concurrencyTopic: FlowTopic = {
           const deadline = Date.now() + ctx.transferTimeoutMs;
           const writes = parts.map((p, i) => startWrite(a, p, `write ${i}`));
           const expected = concat(parts);
-          const got = await readExactly(b, expected.length, { what: 'acceptor', deadline });
+          const got = await receiveExactly(b, expected.length, { what: 'acceptor', deadline });
           checkBytes(got, expected, 'concurrent writes');
           for (const [i, w] of writes.entries())
             expectOk(await withTimeout(w, remaining(deadline), `write ${i}`), `write ${i}`);
@@ -68,7 +68,7 @@ export const concurrencyTopic: FlowTopic = {
           });
           const expected = concat(all);
           checkBytes(
-            await readExactly(b, expected.length, { what: 'acceptor', deadline }),
+            await receiveExactly(b, expected.length, { what: 'acceptor', deadline }),
             expected,
             'mixed write/writev',
           );

@@ -1,7 +1,15 @@
 import type { ReadResult } from '@flowkit/flow-types';
 import { EOF } from '@flowkit/flow-types';
 import { check, checkBytes, describeValue, fail } from '../support/assert.js';
-import { expectData, expectOk, read, readExactly, readUntilEnd, startClose, write } from '../support/ops.js';
+import {
+  expectData,
+  expectOk,
+  read,
+  readUntilEnd,
+  receiveExactly,
+  startClose,
+  write,
+} from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { settlesWithin, sleep, withTimeout } from '../support/timing.js';
 import type { FlowTopic } from '../support/types.js';
@@ -32,7 +40,10 @@ export const deadlinesTopic: FlowTopic = {
         ctx.withPair(async (a, b) => {
           const first = pattern(100, 901);
           expectOk(await write(a, first, 'first write', ctx.opTimeoutMs), 'first write');
-          await readExactly(b, first.length, { what: 'first read', deadline: Date.now() + ctx.opTimeoutMs });
+          await receiveExactly(b, first.length, {
+            what: 'first read',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
           const data = pattern(300, 902);
           expectOk(await write(a, data, 'second write', ctx.opTimeoutMs), 'second write');
           // Let the data arrive first, so a flow that serves queued data before checking the signal is caught.
@@ -45,7 +56,10 @@ export const deadlinesTopic: FlowTopic = {
               `read ${i} with a signal that already fired, data waiting`,
             );
           checkBytes(
-            await readExactly(b, data.length, { what: 'read after', deadline: Date.now() + ctx.opTimeoutMs }),
+            await receiveExactly(b, data.length, {
+              what: 'read after',
+              deadline: Date.now() + ctx.opTimeoutMs,
+            }),
             data,
             'data waiting during reads with fired signals',
           );
@@ -70,7 +84,7 @@ export const deadlinesTopic: FlowTopic = {
             'write after the timeouts',
           );
           checkBytes(
-            await readExactly(b, data.length, {
+            await receiveExactly(b, data.length, {
               what: 'read after the timeouts',
               deadline: Date.now() + ctx.opTimeoutMs,
             }),
@@ -93,7 +107,7 @@ export const deadlinesTopic: FlowTopic = {
           const got = expectData(await pending, 'read with a timeout, data sent in time');
           checkBytes(got, data.subarray(0, got.length), 'data read before the timeout');
           if (got.length < data.length)
-            await readExactly(b, data.length - got.length, {
+            await receiveExactly(b, data.length - got.length, {
               what: 'rest',
               deadline: Date.now() + ctx.opTimeoutMs,
             });
@@ -129,7 +143,7 @@ export const deadlinesTopic: FlowTopic = {
           const data = pattern(40, 904);
           expectOk(await write(a, data, 'write', ctx.opTimeoutMs), 'write');
           checkBytes(
-            await readExactly(b, data.length, {
+            await receiveExactly(b, data.length, {
               what: 'read without a signal',
               deadline: Date.now() + ctx.opTimeoutMs,
             }),

@@ -4,8 +4,8 @@ import {
   expectClosed,
   expectEof,
   read,
-  readExactly,
   readUntilEof,
+  receiveExactly,
   startClose,
   task,
   write,
@@ -42,7 +42,7 @@ async function halfClose(ctx: FlowCaseContext, first: Flow, second: Flow, what: 
   const replying = task(() =>
     writeAll(second, chunk(reply, [4 * KiB]), { what: `${what}: second end replies`, deadline }),
   );
-  const back = await readExactly(first, reply.length, {
+  const back = await receiveExactly(first, reply.length, {
     what: `${what}: half-closed end reads the reply`,
     deadline,
   });

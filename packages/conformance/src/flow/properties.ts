@@ -5,8 +5,8 @@ import { ConformanceError, checkBytes, concat, fail } from '../support/assert.js
 import {
   expectOk,
   read,
-  readExactly,
   readUntilEof,
+  receiveExactly,
   startClose,
   startWrite,
   startWritev,
@@ -142,7 +142,7 @@ async function modelRun(ctx: FlowCaseContext, ops: readonly ModelOp[], run: numb
     // Drain both directions, then every write must have succeeded.
     const drain = async (s: Side) => {
       const to: Side = s === 'a' ? 'b' : 'a';
-      const rest = await readExactly(flows[to], written[s] - consumed[s], {
+      const rest = await receiveExactly(flows[to], written[s] - consumed[s], {
         what: `drain ${s} → ${to}`,
         deadline,
       });

@@ -4,8 +4,8 @@ import { check, checkBytes, concat, describeValue, fail } from '../support/asser
 import {
   expectOk,
   read,
-  readExactly,
   readUntilEof,
+  receiveExactly,
   startClose,
   startCloseWrite,
   startWrite,
@@ -216,8 +216,8 @@ async function concurrentMethods(ctx: FlowCaseContext): Promise<void> {
     const expectedAb = concat(ab);
     const expectedBa = concat(ba);
     const [gotAb, gotBa] = await Promise.all([
-      readExactly(b, expectedAb.length, { what: 'acceptor reads the rounds', deadline }),
-      readExactly(a, expectedBa.length, { what: 'dialer reads the rounds', deadline }),
+      receiveExactly(b, expectedAb.length, { what: 'acceptor reads the rounds', deadline }),
+      receiveExactly(a, expectedBa.length, { what: 'dialer reads the rounds', deadline }),
     ]);
     checkBytes(gotAb, expectedAb, 'dialer → acceptor after concurrent methods');
     checkBytes(gotBa, expectedBa, 'acceptor → dialer after concurrent methods');

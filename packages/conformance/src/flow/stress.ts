@@ -1,6 +1,6 @@
 import type { Flow } from '@flowkit/flow-types';
 import { checkBytes, concat } from '../support/assert.js';
-import { expectOk, readExactly, startWrite, task } from '../support/ops.js';
+import { expectOk, receiveExactly, startWrite, task } from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { remaining, withTimeout } from '../support/timing.js';
 import { closeBoth, echoChecked } from '../support/transfer.js';
@@ -36,7 +36,7 @@ async function exchangeMessages(
       startWrite(a, message(f, m), `${what}: message ${m}`),
     );
     checkBytes(
-      await readExactly(a, all.length, { what: `${what}: dialer reads the echoes`, deadline }),
+      await receiveExactly(a, all.length, { what: `${what}: dialer reads the echoes`, deadline }),
       all,
       `${what}: echoes`,
     );
@@ -108,7 +108,7 @@ export const stressTopic: FlowTopic = {
               }
             });
             checkBytes(
-              await readExactly(to, expected.length, { what: `${what}: reader`, deadline }),
+              await receiveExactly(to, expected.length, { what: `${what}: reader`, deadline }),
               expected,
               what,
             );

@@ -6,8 +6,8 @@ import {
   expectEof,
   expectOk,
   read,
-  readExactly,
   readUntilEof,
+  receiveExactly,
   startClose,
   write,
   writev,
@@ -132,7 +132,7 @@ export const writeRulesTopic: FlowTopic = {
           check(first.value[0] === 7, `first read returned ${first.value[0]} first, expected 7`);
           const rest =
             first.value.length < 3
-              ? await readExactly(b, 3 - first.value.length, {
+              ? await receiveExactly(b, 3 - first.value.length, {
                   what: 'rest',
                   deadline: Date.now() + ctx.opTimeoutMs,
                 })
@@ -156,7 +156,7 @@ export const writeRulesTopic: FlowTopic = {
           );
           const data = pattern(20, 9);
           expectOk(await write(a, data, 'write after', ctx.opTimeoutMs), 'write after');
-          const got = await readExactly(b, data.length, {
+          const got = await receiveExactly(b, data.length, {
             what: 'acceptor',
             deadline: Date.now() + ctx.opTimeoutMs,
           });
@@ -173,7 +173,7 @@ export const writeRulesTopic: FlowTopic = {
           const deadline = Date.now() + ctx.transferTimeoutMs;
           const [r, got] = await Promise.all([
             writev(a, parts, 'writev of 200 buffers', ctx.transferTimeoutMs),
-            readExactly(b, expected.length, { what: 'acceptor', deadline }),
+            receiveExactly(b, expected.length, { what: 'acceptor', deadline }),
           ]);
           expectOk(r, 'writev of 200 buffers');
           checkBytes(got, expected, 'writev data');
@@ -192,7 +192,7 @@ export const writeRulesTopic: FlowTopic = {
             'writev',
           );
           const expected = concat([x, y, z]);
-          const got = await readExactly(b, expected.length, {
+          const got = await receiveExactly(b, expected.length, {
             what: 'acceptor',
             deadline: Date.now() + ctx.opTimeoutMs,
           });
@@ -208,7 +208,7 @@ export const writeRulesTopic: FlowTopic = {
           const expected = concat(parts);
           const [r, got] = await Promise.all([
             writev(a, parts, 'writev 1 MiB', ctx.transferTimeoutMs),
-            readExactly(b, expected.length, {
+            receiveExactly(b, expected.length, {
               what: 'acceptor',
               deadline: Date.now() + ctx.transferTimeoutMs,
             }),

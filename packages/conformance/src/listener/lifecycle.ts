@@ -1,6 +1,6 @@
 import type { Flow, Listener } from '@flowkit/flow-types';
 import { check, checkBytes, describeValue, fail } from '../support/assert.js';
-import { expectOk, guard, readExactly, write } from '../support/ops.js';
+import { expectOk, guard, receiveExactly, write } from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { settlesWithin, withTimeout } from '../support/timing.js';
 import type { ListenerCaseContext, ListenerTopic } from '../support/types.js';
@@ -18,7 +18,7 @@ async function exchange(
   const back = pattern(2, seed + 10_000);
   expectOk(await write(dialer, out, `${what}: dialer write`, ctx.opTimeoutMs), `${what}: dialer write`);
   checkBytes(
-    await readExactly(acceptor, 3, { what: `${what}: acceptor read`, deadline }),
+    await receiveExactly(acceptor, 3, { what: `${what}: acceptor read`, deadline }),
     out,
     `${what}: dialer → acceptor`,
   );
@@ -27,7 +27,7 @@ async function exchange(
     `${what}: acceptor write`,
   );
   checkBytes(
-    await readExactly(dialer, 2, { what: `${what}: dialer read`, deadline }),
+    await receiveExactly(dialer, 2, { what: `${what}: dialer read`, deadline }),
     back,
     `${what}: acceptor → dialer`,
   );
@@ -116,7 +116,10 @@ export const lifecycleTopic: ListenerTopic = {
             acceptors.map(
               async (f, i) =>
                 (
-                  await readExactly(f, 1, { what: `acceptor ${i}`, deadline: Date.now() + ctx.opTimeoutMs })
+                  await receiveExactly(f, 1, {
+                    what: `acceptor ${i}`,
+                    deadline: Date.now() + ctx.opTimeoutMs,
+                  })
                 )[0]!,
             ),
           );
@@ -130,7 +133,7 @@ export const lifecycleTopic: ListenerTopic = {
             ),
           );
           for (const [i, d] of dialers.entries()) {
-            const got = await readExactly(d, 1, {
+            const got = await receiveExactly(d, 1, {
               what: `dialer ${i} reply`,
               deadline: Date.now() + ctx.opTimeoutMs,
             });
@@ -166,7 +169,7 @@ export const lifecycleTopic: ListenerTopic = {
             seen.map(
               async (f, i) =>
                 (
-                  await readExactly(f, 1, {
+                  await receiveExactly(f, 1, {
                     what: `yielded flow ${i}`,
                     deadline: Date.now() + ctx.opTimeoutMs,
                   })

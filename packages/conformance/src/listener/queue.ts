@@ -1,6 +1,6 @@
 import type { Flow } from '@flowkit/flow-types';
 import { check, checkBytes, describeValue, fail } from '../support/assert.js';
-import { expectEof, expectOk, guard, read, readExactly, readUntilEnd, write } from '../support/ops.js';
+import { expectEof, expectOk, guard, read, readUntilEnd, receiveExactly, write } from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { settlesWithin, sleep, withTimeout } from '../support/timing.js';
 import type { ListenerTopic } from '../support/types.js';
@@ -54,7 +54,7 @@ export const acceptQueueTopic: ListenerTopic = {
           }
           for (let i = 0; i < 5; i++) {
             const f = await scope.accept(l);
-            const [got] = await readExactly(f, 1, {
+            const [got] = await receiveExactly(f, 1, {
               what: `accepted flow ${i}`,
               deadline: Date.now() + ctx.opTimeoutMs,
             });
@@ -77,7 +77,7 @@ export const acceptQueueTopic: ListenerTopic = {
           await sleep(20);
           const f = await scope.accept(l);
           checkBytes(
-            await readExactly(f, data.length, {
+            await receiveExactly(f, data.length, {
               what: 'accepted flow',
               deadline: Date.now() + ctx.opTimeoutMs,
             }),
@@ -117,7 +117,10 @@ export const acceptQueueTopic: ListenerTopic = {
             acceptors.map(
               async (f, i) =>
                 (
-                  await readExactly(f, 1, { what: `acceptor ${i}`, deadline: Date.now() + ctx.opTimeoutMs })
+                  await receiveExactly(f, 1, {
+                    what: `acceptor ${i}`,
+                    deadline: Date.now() + ctx.opTimeoutMs,
+                  })
                 )[0],
             ),
           );

@@ -1,7 +1,7 @@
 import type { Flow } from '@flowkit/flow-types';
 import { EOF } from '@flowkit/flow-types';
 import { checkBytes, concat, describeValue, fail } from '../support/assert.js';
-import { close, expectOk, read, readExactly, startWrite, task, write } from '../support/ops.js';
+import { close, expectOk, read, receiveExactly, startWrite, task, write } from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { remaining, withTimeout } from '../support/timing.js';
 import { echoChecked } from '../support/transfer.js';
@@ -54,7 +54,7 @@ async function dialOne(
   for (const [m, msg] of msgs.entries()) sends.push(startWrite(d, msg, `connection ${c}: message ${m}`));
   const all = concat(msgs);
   checkBytes(
-    await readExactly(d, all.length, { what: `connection ${c}: echoes`, deadline }),
+    await receiveExactly(d, all.length, { what: `connection ${c}: echoes`, deadline }),
     all,
     `connection ${c}: echoes`,
   );
@@ -129,7 +129,7 @@ export const listenerStressTopic: ListenerTopic = {
           const closing = close(d, 'dialer close()', ctx.opTimeoutMs * 2);
           const a = await scope.accept(l);
           checkBytes(
-            await readExactly(a, data.length, {
+            await receiveExactly(a, data.length, {
               what: 'accepted flow',
               deadline: Date.now() + ctx.opTimeoutMs,
             }),

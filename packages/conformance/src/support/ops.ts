@@ -202,12 +202,14 @@ export interface ReadLoopOptions {
 }
 
 /**
- * Reads until exactly `n` bytes arrived (reads may split or coalesce). Fails
+ * An assertion, not a combinator (`@flowkit/combinators`' `readExactly`
+ * returns a `Result` and keeps surplus bytes; this one fails the case):
+ * reads until exactly `n` bytes arrived (reads may split or coalesce). Fails
  * on EOF or an error first, on more than `n` bytes, or at the deadline. The
  * chunks are kept as returned and joined at the end, so a transport that
  * reuses a returned buffer is caught.
  */
-export async function readExactly(flow: Flow, n: number, o: ReadLoopOptions): Promise<Uint8Array> {
+export async function receiveExactly(flow: Flow, n: number, o: ReadLoopOptions): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let got = 0;
   while (got < n) {

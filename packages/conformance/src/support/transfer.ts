@@ -5,8 +5,8 @@ import {
   close,
   expectOk,
   read,
-  readExactly,
   readUntilEof,
+  receiveExactly,
   startClose,
   task,
   write,
@@ -58,7 +58,7 @@ export async function sendExactly(
   const deadline = Date.now() + ctx.transferTimeoutMs;
   const [, got] = await Promise.all([
     writeAll(writer, chunks, { what: `${what} (writer)`, deadline }),
-    readExactly(reader, expected.length, { what: `${what} (reader)`, deadline }),
+    receiveExactly(reader, expected.length, { what: `${what} (reader)`, deadline }),
   ]);
   checkBytes(got, expected, `${what}: bytes received`);
 }
