@@ -1,21 +1,27 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import {
-  type ClosedError,
-  type CloseOptions,
-  closedError,
-  EOF,
-  err,
-  type Flow,
-  type FlowError,
-  ok,
-  type ReadOptions,
-  type ReadResult,
-  type WriteResult,
+import type {
+  CloseOptions,
+  Flow,
+  FlowError,
+  ReadOptions,
+  ReadResult,
+  WriteError,
+  WriteResult,
 } from '@flowkit/flow-types';
+import { closedError, err, ok } from '@flowkit/flow-types';
+import {
+  abortOnSignal,
+  checkByteList,
+  checkBytes,
+  type FlowState,
+  flowState,
+  ReadQueue,
+  Settled,
+  show,
+  type WriteHalf,
+} from '@flowkit/kernel';
 import { flowErrorFromNode } from '@flowkit/socket';
-import { abortOnSignal } from './close-signal.js';
-import { show } from './options.js';
 
 /** Default read-queue high-water mark: 64 KiB. */
 export const DEFAULT_READ_HIGH_WATER_MARK = 64 * 1024;
@@ -27,15 +33,15 @@ export const DEFAULT_READ_HIGH_WATER_MARK = 64 * 1024;
 export interface SocketFlowHooks {
   /**
    * Turns an `'error'` event of the duplex into a {@link FlowError}.
-   * Default: {@link flowErrorFromNode} with the flow's `label`.
+   * Default: `flowErrorFromNode` of `@flowkit/socket` with the flow's `label`.
    */
   readonly mapError?: (error: unknown) => FlowError;
   /**
    * Tears the duplex down for {@link SocketFlow.abort}. Default: a TCP RST
    * (`resetAndDestroy()`) on a plain TCP `net.Socket` whose half-close is not
    * still in flight, `destroy()` on anything else (a unix socket, a
-   * `tls.TLSSocket`, a generic `Duplex`, a TCP socket between `close()` and
-   * its FIN leaving, where libuv refuses the RST).
+   * `tls.TLSSocket`, a generic `Duplex`, a TCP socket between `closeWrite()`
+   * and its FIN leaving, where libuv refuses the RST).
    * A TLS transport must tear down through one owner only: Node crashed when
    * both a TLS socket and the TCP socket under it were closed.
    */
@@ -61,17 +67,6 @@ export interface FromNodeDuplexOptions<A = undefined> {
   readonly hooks?: SocketFlowHooks;
 }
 
-type ReadState = 'open' | 'eof' | 'failed';
-type WriteState = 'open' | 'ending' | 'ended' | 'failed';
-/** Where the flow as a whole is: see the state list on {@link Flow}. */
-export type SocketFlowState = 'open' | 'closing' | 'closed' | 'aborted';
-
-interface PendingRead {
-  readonly resolve: (result: ReadResult) => void;
-  readonly signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-}
-
 /**
  * The flow that owns a duplex, stored on the duplex itself so that one set of
  * module-wide listener functions serves every flow: per-flow arrow functions
@@ -81,8 +76,6 @@ interface PendingRead {
 const kFlow = Symbol('flowkit.socketFlow');
 type OwnedDuplex = Duplex & { [kFlow]: SocketFlow<unknown> };
 
-const EOF_RESULT: ReadResult = Object.freeze({ ok: true, value: EOF }) as ReadResult;
-const EOF_PROMISE: Promise<ReadResult> = Promise.resolve(EOF_RESULT);
 const OK_PROMISE: Promise<WriteResult> = Promise.resolve(ok());
 
 function defaultReset(duplex: Duplex): void {
@@ -107,17 +100,17 @@ function defaultReset(duplex: Duplex): void {
   duplex.destroy();
 }
 
-function abortedRead(reason: unknown, message: string): FlowError {
-  return reason === undefined ? { type: 'aborted', message } : { type: 'aborted', message, cause: reason };
-}
-
 /**
  * A {@link Flow} over a Node `Duplex` (a `net.Socket`, a `tls.TLSSocket`, …).
  * Built by {@link fromNodeDuplex}; tcp, unix and tls flows are this class
  * with their own address type `A`.
  *
- * - Reads hand on Node's `Buffer`s as they arrived, without copying. Bytes
- *   not yet read are queued; above `readHighWaterMark` the socket is paused.
+ * - Reads hand on Node's `Buffer`s as they arrived, without copying, through
+ *   the kernel's `ReadQueue`. Bytes not yet read are queued; at
+ *   `readHighWaterMark` the socket is paused.
+ * - A duplex handed over paused (a connection a listener accepted with
+ *   `pauseOnConnect`) stays paused until the first `read()` or `close()`:
+ *   until then its data waits in the OS.
  * - Writes resolve at once when Node's buffer has room, otherwise on
  *   `'drain'`. Zero-length writes send nothing.
  * - Half-close is real: the duplex is switched to `allowHalfOpen`.
@@ -133,30 +126,24 @@ export class SocketFlow<A = undefined> implements Flow {
   readonly #duplex: Duplex;
   readonly #highWaterMark: number;
   readonly #hooks: SocketFlowHooks | undefined;
+  readonly #reads = new ReadQueue();
+  #write: WriteHalf = 'open';
+  // Why writes now return `closed`; set when the write half leaves `open`.
+  #writeError: WriteError | undefined;
+  // The duplex is paused: above the high-water mark, or handed over paused.
+  #paused: boolean;
+  // Set by abort(); an 'error' event after it changes nothing.
+  #aborted = false;
+  // The handle is gone (or the flow aborted): a later close() resolves at once.
+  #released = false;
 
-  #state: SocketFlowState = 'open';
-  #readState: ReadState = 'open';
-  #readError: FlowError | undefined;
-  #writeState: WriteState = 'open';
-  #writeError: ClosedError | undefined;
-
-  // Allocated on first use: an idle flow holds no arrays.
-  #queue: Uint8Array[] | undefined;
-  #queuedBytes = 0;
-  #paused = false;
-  #readers: PendingRead[] | undefined;
+  // Allocated on first use: an idle flow holds none of these.
   #drainWaiters: ((result: WriteResult) => void)[] | undefined;
+  #closeWrite: Settled<WriteResult> | undefined;
+  #close: Settled<void> | undefined;
   // 'drain' and 'finish' are listened for only once a write had to wait or end() was called.
   #drainListening = false;
   #finishListening = false;
-
-  // closeWrite()'s one result, and how to settle it while the FIN is in flight.
-  #closeWritePromise: Promise<WriteResult> | undefined;
-  #resolveCloseWrite: ((result: WriteResult) => void) | undefined;
-  #closePromise: Promise<void> | undefined;
-  #resolveClose: (() => void) | undefined;
-  // Set once the handle is gone or the flow was aborted; a later close() resolves at once.
-  #finished = false;
 
   #bytesRead = 0;
   #bytesWritten = 0;
@@ -184,16 +171,20 @@ export class SocketFlow<A = undefined> implements Flow {
     duplex.on('error', SocketFlow.#errorListener);
     duplex.on('end', SocketFlow.#endListener);
     duplex.on('close', SocketFlow.#closeListener);
+    // A paused duplex (readableFlowing false) is not resumed by a 'data'
+    // listener: it stays paused until #resume().
+    this.#paused = duplex.readableFlowing === false;
     if (duplex.destroyed) {
       this.#onClose();
       return;
     }
     if (duplex.readableEnded) this.#onEnd();
-    if (duplex.writableFinished) this.#writeState = 'ended';
+    if (duplex.writableFinished) this.#write = 'closed';
     else if (duplex.writableEnded) {
-      this.#writeState = 'ending';
+      this.#write = 'closing';
       this.#listenForFinish();
     }
+    if (this.#write !== 'open') this.#writeError = this.#closedForWriting();
     duplex.on('data', SocketFlow.#dataListener);
   }
 
@@ -211,7 +202,7 @@ export class SocketFlow<A = undefined> implements Flow {
     (this as OwnedDuplex)[kFlow].#onError(error);
   };
   static readonly #drainListener = function (this: Duplex): void {
-    (this as OwnedDuplex)[kFlow].#onDrain();
+    (this as OwnedDuplex)[kFlow].#settleWriters(ok());
   };
   static readonly #finishListener = function (this: Duplex): void {
     (this as OwnedDuplex)[kFlow].#onFinish();
@@ -234,41 +225,34 @@ export class SocketFlow<A = undefined> implements Flow {
   }
 
   /**
-   * `open`; `closing` after {@link SocketFlow.close} until the remote closed
-   * too; `closed` after that or after a failure; `aborted` after
-   * {@link SocketFlow.abort} or a close `signal`.
+   * Derived from the two halves (the kernel's `flowState`): `open`;
+   * `write-closed` after {@link SocketFlow.closeWrite} (or a write failure)
+   * while the remote may still send; `read-done` once the remote's EOF or an
+   * error ended the read half while writes still work; `closed` when both
+   * are done (after `close`, a failure or `abort`).
    */
-  get state(): SocketFlowState {
-    return this.#state;
+  get state(): FlowState {
+    return flowState(this.#reads.state, this.#write);
   }
 
   // --- read path -----------------------------------------------------------
 
   #onData(chunk: Buffer): void {
     this.#bytesRead += chunk.length;
-    const reader = this.#readers?.shift();
-    if (reader !== undefined) {
-      if (reader.onAbort !== undefined) reader.signal!.removeEventListener('abort', reader.onAbort);
-      reader.resolve(ok(chunk));
-      return;
-    }
-    if (this.#queue === undefined) this.#queue = [chunk];
-    else this.#queue.push(chunk);
-    this.#queuedBytes += chunk.length;
-    if (!this.#paused && this.#queuedBytes >= this.#highWaterMark) {
+    this.#reads.push(chunk);
+    if (!this.#paused && this.#reads.queuedBytes >= this.#highWaterMark) {
       this.#paused = true;
       this.#duplex.pause();
     }
   }
 
-  #take(): ReadResult {
-    const chunk = this.#queue!.shift()!;
-    this.#queuedBytes -= chunk.length;
-    if (this.#paused && this.#queuedBytes < this.#highWaterMark && this.#readState === 'open') {
-      this.#paused = false;
-      this.#duplex.resume();
+  /** Resumes a paused duplex once the queue is below the mark (and the stream may still send). */
+  #resume(): void {
+    if (!this.#paused || this.#reads.queuedBytes >= this.#highWaterMark || this.#reads.state !== 'open') {
+      return;
     }
-    return ok(chunk);
+    this.#paused = false;
+    this.#duplex.resume();
   }
 
   /**
@@ -281,59 +265,34 @@ export class SocketFlow<A = undefined> implements Flow {
    * - After {@link SocketFlow.abort}, in any state: `{ type: 'aborted' }`
    *   (or the earlier failure's error) at once; queued data is dropped, and
    *   abort wins even after a clean close.
-   * - After {@link SocketFlow.close}: still works; data that arrived before
-   *   the close stays readable even once `close` has resolved (until an
-   *   `abort()`).
+   * - After {@link SocketFlow.closeWrite} or {@link SocketFlow.close}: still
+   *   works; data that arrived before the close stays readable even once
+   *   `close` has resolved (until an `abort()`).
    * - `options.signal` fired (or already aborted): `{ type: 'aborted' }`;
    *   nothing is lost and the flow stays usable.
    */
   read(options?: ReadOptions): Promise<ReadResult> {
-    const signal = options?.signal;
-    if (signal?.aborted) {
-      return Promise.resolve(err(abortedRead(signal.reason, 'read cancelled by its signal')));
-    }
-    if (this.#queue !== undefined && this.#queue.length > 0) return Promise.resolve(this.#take());
-    if (this.#readState === 'eof') return EOF_PROMISE;
-    if (this.#readState === 'failed') return Promise.resolve(err(this.#readError!));
-    return new Promise<ReadResult>((resolve) => {
-      const reader: PendingRead = { resolve, signal, onAbort: undefined };
-      if (signal !== undefined) {
-        reader.onAbort = () => {
-          const readers = this.#readers;
-          const i = readers === undefined ? -1 : readers.indexOf(reader);
-          if (i !== -1) readers!.splice(i, 1);
-          resolve(err(abortedRead(signal.reason, 'read cancelled by its signal')));
-        };
-        signal.addEventListener('abort', reader.onAbort, { once: true });
-      }
-      if (this.#readers === undefined) this.#readers = [reader];
-      else this.#readers.push(reader);
-    });
-  }
-
-  #settleReaders(result: ReadResult): void {
-    const readers = this.#readers;
-    if (readers === undefined || readers.length === 0) return;
-    this.#readers = undefined;
-    for (const reader of readers) {
-      if (reader.onAbort !== undefined) reader.signal!.removeEventListener('abort', reader.onAbort);
-      reader.resolve(result);
-    }
+    const result = this.#reads.read(options);
+    // The read took a queued chunk synchronously, or waits: either way the
+    // queue may now be below the mark (or this is the first read of a
+    // connection handed over paused).
+    if (this.#paused) this.#resume();
+    return result;
   }
 
   #onEnd(): void {
-    if (this.#readState !== 'open') return;
-    this.#readState = 'eof';
-    this.#settleReaders(EOF_RESULT);
-    this.#maybeFinishClose();
+    this.#reads.end();
+    this.#maybeRelease();
   }
 
   // --- write path ----------------------------------------------------------
 
+  #closedForWriting(): WriteError {
+    return closedError(`flow to ${this.label} is closed for writing`);
+  }
+
   #closedWrite(): Promise<WriteResult> {
-    return Promise.resolve(
-      err(this.#writeError ?? closedError(`flow to ${this.label} is closed for writing`)),
-    );
+    return Promise.resolve(err(this.#writeError ?? this.#closedForWriting()));
   }
 
   #waitDrain(): Promise<WriteResult> {
@@ -357,12 +316,17 @@ export class SocketFlow<A = undefined> implements Flow {
   /**
    * Hands `buffer` to Node without copying. Resolves at once when Node's
    * write buffer is below its high-water mark, otherwise on `'drain'` (or
-   * when a `close` has flushed it). A zero-length write sends nothing.
-   * After `close()`, `abort()` or a failure: `{ type: 'closed' }` (the cause
-   * says why). Concurrent writes go out in call order.
+   * when `closeWrite` has flushed it). A zero-length write sends nothing.
+   * After `closeWrite()`, `close()`, `abort()` or a failure:
+   * `{ type: 'closed' }` (the cause says why). Concurrent writes go out in
+   * call order.
+   *
+   * @throws TypeError naming `buffer` when it is not a `Uint8Array` (a
+   *   programming error, reported at the call).
    */
   write(buffer: Uint8Array): Promise<WriteResult> {
-    if (this.#writeState !== 'open') return this.#closedWrite();
+    checkBytes(buffer, 'write', 'buffer');
+    if (this.#write !== 'open') return this.#closedWrite();
     const n = buffer.byteLength;
     if (n === 0) return OK_PROMISE;
     this.#bytesWritten += n;
@@ -373,9 +337,13 @@ export class SocketFlow<A = undefined> implements Flow {
    * Writes `buffers` as one corked batch, so Node passes them to the kernel
    * in one `writev` call. Same results as {@link SocketFlow.write}; empty
    * buffers are skipped, and an empty list sends nothing.
+   *
+   * @throws TypeError naming `buffers` (or `buffers[i]`) when it is not an
+   *   array of `Uint8Array`s.
    */
   writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
-    if (this.#writeState !== 'open') return this.#closedWrite();
+    checkByteList(buffers, 'writev', 'buffers');
+    if (this.#write !== 'open') return this.#closedWrite();
     let nonEmpty = 0;
     let only: Uint8Array | undefined;
     for (const b of buffers) {
@@ -398,23 +366,12 @@ export class SocketFlow<A = undefined> implements Flow {
     return flushed ? OK_PROMISE : this.#waitDrain();
   }
 
-  #onDrain(): void {
-    this.#settleWriters(ok());
-  }
-
   #onFinish(): void {
-    if (this.#writeState === 'ending' || this.#writeState === 'open') this.#writeState = 'ended';
+    if (this.#write === 'closing' || this.#write === 'open') this.#write = 'closed';
     // 'drain' is not emitted once end() was called; the flush is the answer.
     this.#settleWriters(ok());
-    this.#settleCloseWrite(ok());
-    this.#maybeFinishClose();
-  }
-
-  #settleCloseWrite(result: WriteResult): void {
-    const resolve = this.#resolveCloseWrite;
-    if (resolve === undefined) return;
-    this.#resolveCloseWrite = undefined;
-    resolve(result);
+    this.#closeWrite?.settle(ok());
+    this.#maybeRelease();
   }
 
   // --- half-close, close and abort -------------------------------------------
@@ -431,93 +388,76 @@ export class SocketFlow<A = undefined> implements Flow {
    * resolve `closed`; reads go on until the remote's `EOF`. Never rejects.
    */
   closeWrite(): Promise<WriteResult> {
-    this.#closeWritePromise ??= this.#beginCloseWrite();
-    return this.#closeWritePromise;
-  }
-
-  #beginCloseWrite(): Promise<WriteResult> {
-    switch (this.#writeState) {
-      case 'ended':
-        return OK_PROMISE;
-      case 'failed':
-        return this.#closedWrite();
-      case 'open':
-        this.#writeState = 'ending';
-        this.#writeError = closedError(`flow to ${this.label} is closed for writing`);
-        this.#listenForFinish();
-        this.#duplex.end();
-        break;
-      case 'ending':
-        // The duplex was already ending when the flow took it over.
-        break;
+    if (this.#closeWrite === undefined) {
+      const settled = new Settled<WriteResult>();
+      this.#closeWrite = settled;
+      switch (this.#write) {
+        case 'closed':
+          settled.settle(ok());
+          break;
+        case 'failed':
+          settled.settle(err(this.#writeError ?? this.#closedForWriting()));
+          break;
+        case 'open':
+          this.#write = 'closing';
+          this.#writeError = this.#closedForWriting();
+          this.#listenForFinish();
+          this.#duplex.end();
+          break;
+        case 'closing':
+          // The duplex was already ending when the flow took it over: 'finish' settles it.
+          break;
+      }
     }
-    return new Promise<WriteResult>((resolve) => {
-      this.#resolveCloseWrite = resolve;
-    });
+    return this.#closeWrite.promise;
   }
 
   /**
    * {@link SocketFlow.closeWrite}, then waits for the remote's end-of-stream,
-   * then destroys the socket: flushes queued writes, sends end-of-stream
-   * (the remote reads `EOF`) and resolves once the remote has closed its
-   * side too. Reads keep working meanwhile.
+   * then destroys the socket; resolves once its handle is closed. Reads keep
+   * working meanwhile.
    *
-   * Buffered data: bytes that arrived before the remote's end-of-stream and
-   * were not read stay in the queue and remain readable after `close`
-   * resolves (then `EOF`). Nothing is dropped to make `close` finish: if the
-   * remote sends more than the buffers hold (`readHighWaterMark` plus the
-   * kernel's), its end-of-stream sits behind that data and `close` waits
-   * until you read it. Pass `signal` to bound the wait; when it fires the
-   * flow is aborted (RST) and `close` resolves.
+   * How much unread data `close` waits through: the flow queues what the
+   * application has not read and pauses the socket after the chunk that
+   * brings the queue to `readHighWaterMark` (a socket read is at most
+   * 64 KiB). While at most `readHighWaterMark` bytes are unread, the
+   * remote's end-of-stream is therefore always seen and `close` resolves
+   * without any read; that data stays readable afterwards (then `EOF`).
+   * Whatever the remote sent after the chunk that reached the mark, its
+   * end-of-stream included, waits in the OS: `close` then resolves only
+   * after you read, or when `signal` fires (the flow is aborted: RST).
+   * Nothing is dropped to let `close` finish, and memory stays bounded.
    *
    * If the remote has already closed, resolves as soon as our end-of-stream
    * is flushed. After `abort()` or a failure, resolves at once. Idempotent:
    * every call returns the same promise. Never rejects.
    */
   close(options?: CloseOptions): Promise<void> {
-    if (this.#closePromise === undefined) {
-      this.#closePromise = new Promise<void>((resolve) => {
-        this.#resolveClose = resolve;
-      });
-      if (this.#finished) this.#resolveClose?.();
-      else this.#beginClose();
-    }
-    if (!this.#finished) abortOnSignal(options?.signal, this.#closePromise, (reason) => this.abort(reason));
-    return this.#closePromise;
-  }
-
-  #beginClose(): void {
-    if (this.#state !== 'open') {
-      // aborted or failed: nothing left to wait for
-      this.#maybeFinishClose();
-      return;
-    }
-    this.#state = 'closing';
-    // Its result needs no answer here: a failed flush fails the flow, and a
-    // failed flow finishes the close.
-    void this.closeWrite();
-    this.#maybeFinishClose();
-  }
-
-  #maybeFinishClose(): void {
-    if (this.#closePromise === undefined || this.#finished) return;
-    if (this.#state === 'closing') {
-      if (this.#readState === 'open' || this.#writeState === 'ending') return;
-      this.#state = 'closed';
-      if (!this.#duplex.destroyed) {
-        // Both directions are done: free the handle, resolve once it is gone.
-        this.#duplex.destroy();
-        return;
+    let close = this.#close;
+    if (close === undefined) {
+      close = new Settled<void>();
+      this.#close = close;
+      if (this.#released) close.settle();
+      else {
+        // Its result needs no answer here: a failed flush fails the flow,
+        // and a failed flow is released.
+        void this.closeWrite();
+        // A connection never read (handed over paused) must read to see the FIN.
+        this.#resume();
+        this.#maybeRelease();
       }
     }
-    if (this.#state === 'closed' && !this.#duplex.destroyed) return;
-    this.#finish();
+    if (!close.settled) abortOnSignal(options?.signal, close.promise, (reason) => this.abort(reason));
+    return close.promise;
   }
 
-  #finish(): void {
-    if (this.#finished) return;
-    this.#finished = true;
-    this.#resolveClose?.();
+  /** Once `close` was called and both halves are done, frees the handle; `'close'` then settles it. */
+  #maybeRelease(): void {
+    const close = this.#close;
+    if (close === undefined || close.settled) return;
+    if (this.#reads.state === 'open' || this.#write === 'open' || this.#write === 'closing') return;
+    if (!this.#duplex.destroyed) this.#duplex.destroy();
+    else if (this.#released) close.settle();
   }
 
   /**
@@ -527,71 +467,61 @@ export class SocketFlow<A = undefined> implements Flow {
    * `{ type: 'aborted' }`, or the earlier failure's error if the flow had
    * already failed; never with data or `EOF`, not even after a clean close.
    * Pending and later writes resolve `{ type: 'closed' }`, a pending
-   * `close` resolves. Safe to call repeatedly.
+   * `closeWrite` resolves `closed`, a pending `close` resolves. Safe to call
+   * repeatedly.
    */
   abort(reason?: unknown): void {
-    if (this.#state === 'aborted') return;
-    this.#state = 'aborted';
-    const error =
-      this.#readState === 'failed'
-        ? this.#readError!
-        : abortedRead(reason, `flow to ${this.label} was aborted`);
-    this.#queue = undefined;
-    this.#queuedBytes = 0;
-    this.#readState = 'failed';
-    this.#readError = error;
-    if (this.#writeState !== 'failed' || this.#writeError === undefined) {
-      this.#writeError = closedError(`flow to ${this.label} was aborted`, reason);
+    if (this.#aborted) return;
+    this.#aborted = true;
+    const message = `flow to ${this.label} was aborted`;
+    this.#reads.abort(
+      reason === undefined ? { type: 'aborted', message } : { type: 'aborted', message, cause: reason },
+    );
+    if (this.#write !== 'failed' || this.#writeError === undefined) {
+      this.#writeError = closedError(message, reason);
     }
-    this.#writeState = 'failed';
-    this.#settleReaders(err(error));
+    this.#write = 'failed';
     this.#settleWriters(err(this.#writeError));
-    this.#settleCloseWrite(err(this.#writeError));
+    this.#closeWrite?.settle(err(this.#writeError));
     if (!this.#duplex.destroyed) (this.#hooks?.reset ?? defaultReset)(this.#duplex);
-    this.#finish();
+    this.#released = true;
+    this.#close?.settle();
   }
 
   // --- failure ---------------------------------------------------------------
 
   #fail(error: FlowError): void {
-    if (this.#readState === 'open') {
-      this.#readState = 'failed';
-      this.#readError = error;
-      this.#settleReaders(err(error));
-    }
-    if (this.#writeState !== 'ended' && this.#writeState !== 'failed') {
-      this.#writeState = 'failed';
+    this.#reads.fail(error);
+    if (this.#write === 'open' || this.#write === 'closing') {
+      this.#write = 'failed';
       this.#writeError = closedError(`flow to ${this.label} can no longer send: ${error.message}`, error);
       this.#settleWriters(err(this.#writeError));
       // The FIN did not leave: what stopped it is the closeWrite result.
-      this.#settleCloseWrite(err(error));
-    } else if (this.#writeState === 'ended') {
-      this.#writeState = 'failed';
-      this.#writeError = closedError(`flow to ${this.label} is closed for writing`, error);
+      this.#closeWrite?.settle(err(error));
     }
-    if (this.#state === 'open' || this.#state === 'closing') this.#state = 'closed';
   }
 
   #onError(error: unknown): void {
-    if (this.#state === 'aborted') return;
+    if (this.#aborted) return;
     const mapError = this.#hooks?.mapError;
     this.#fail(mapError === undefined ? flowErrorFromNode(error, this.label) : mapError(error));
-    this.#maybeFinishClose();
+    this.#maybeRelease();
   }
 
   #onClose(): void {
-    // Nothing but close() ends the duplex, but if something else did, its flush still counts.
-    if (this.#writeState === 'open' && this.#duplex.writableFinished) this.#writeState = 'ended';
-    if (this.#state !== 'aborted') {
-      if (this.#readState === 'open' || this.#writeState === 'open' || this.#writeState === 'ending') {
-        this.#fail({ type: 'io', message: `connection to ${this.label} was closed before end-of-stream` });
-      }
-      this.#state = 'closed';
+    // Nothing but closeWrite() ends the duplex, but if something else did, its flush still counts.
+    if ((this.#write === 'open' || this.#write === 'closing') && this.#duplex.writableFinished) {
+      this.#onFinish();
     }
-    if (this.#drainWaiters !== undefined && this.#drainWaiters.length > 0) {
-      this.#settleWriters(err(this.#writeError ?? closedError(`flow to ${this.label} is closed`)));
+    if (
+      !this.#aborted &&
+      (this.#reads.state === 'open' || this.#write === 'open' || this.#write === 'closing')
+    ) {
+      this.#fail({ type: 'io', message: `connection to ${this.label} was closed before end-of-stream` });
     }
-    this.#finish();
+    this.#settleWriters(err(this.#writeError ?? closedError(`flow to ${this.label} is closed`)));
+    this.#released = true;
+    this.#close?.settle();
   }
 }
 

@@ -108,6 +108,39 @@ describe('read path', () => {
   });
 });
 
+describe('programming errors throw at the call (issue 13)', () => {
+  it("write('str') and writev(['x']) throw a TypeError naming the argument; nothing is sent or counted", async () => {
+    const duplex = new ManualDuplex();
+    const flow = fromNodeDuplex(duplex);
+    expect(() => flow.write('str' as never)).toThrow(TypeError);
+    expect(() => flow.write('str' as never)).toThrow(/write: buffer must be a Uint8Array, got "str"/);
+    expect(() => flow.write(undefined as never)).toThrow(/buffer/);
+    expect(() => flow.writev(['x'] as never)).toThrow(/writev: buffers\[0\] must be a Uint8Array/);
+    expect(() => flow.writev('xy' as never)).toThrow(/writev: buffers must be an array/);
+    await tick();
+    expect(duplex.writes).toHaveLength(0);
+    expect(flow.bytesWritten).toBe(0);
+    flow.abort();
+  });
+});
+
+describe('state, derived from the two halves', () => {
+  it('open → write-closed after closeWrite → closed once the remote ends; read-done when the remote ends first', async () => {
+    const { a, b, listener } = await tcpPair();
+    await listener.close();
+    expect(a.state).toBe('open');
+    expect((await a.closeWrite()).ok).toBe(true);
+    expect(a.state).toBe('write-closed');
+    expect(await b.read()).toEqual({ ok: true, value: EOF });
+    expect(b.state).toBe('read-done');
+    expect((await b.closeWrite()).ok).toBe(true);
+    expect(await a.read()).toEqual({ ok: true, value: EOF });
+    expect(a.state).toBe('closed');
+    expect(b.state).toBe('closed');
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
 describe('write path', () => {
   it('resolves at once when write() returns true, and on drain when it returns false', async () => {
     const duplex = new ManualDuplex(4);
@@ -203,6 +236,40 @@ describe('over loopback TCP', () => {
     expect(await a.read()).toEqual({ ok: true, value: EOF });
   });
 
+  it('close() with unread data: resolves alone up to readHighWaterMark unread; waits for reads when more follows the chunk that reached it', async () => {
+    const mark = 16 * 1024;
+    // A socket read is at most 64 KiB, so 8 × 16 KiB always leaves data (and
+    // the FIN) behind the chunk that reached the mark.
+    for (const [size, alone] of [
+      [mark - 1, true],
+      [mark, true],
+      [8 * mark, false],
+    ] as const) {
+      const { a, b, listener } = await tcpPair(mark);
+      await listener.close();
+      expect((await b.write(new Uint8Array(size).fill(1))).ok).toBe(true);
+      expect((await b.closeWrite()).ok).toBe(true);
+      const closing = a.close();
+      let settledAlone = false;
+      void closing.then(() => {
+        settledAlone = true;
+      });
+      // Long enough for the FIN to arrive when it is not held back.
+      for (let i = 0; i < 40 && !settledAlone; i++) await new Promise((r) => setTimeout(r, 10));
+      expect({ size, settledAlone }).toEqual({ size, settledAlone: alone });
+      // Every byte is still there, in both cases; reading it lets close finish.
+      let got = 0;
+      for (let i = 0; i < 1000; i++) {
+        const r = await a.read();
+        if (!r.ok || r.value === EOF) break;
+        got += r.value.length;
+      }
+      expect(got).toBe(size);
+      await closing;
+      await b.close();
+    }
+  });
+
   it('close is idempotent: every call resolves together', async () => {
     const { a, b, listener } = await tcpPair();
     await listener.close();
@@ -221,7 +288,8 @@ describe('over loopback TCP', () => {
     expect(await settled(closing)).toBe(false);
     controller.abort();
     await closing;
-    expect(a.state).toBe('aborted');
+    expect(a.state).toBe('closed');
+    expect((await a.read()).ok).toBe(false);
     const r = await b.read();
     // b first sees a's FIN, then the RST from the abort
     expect(r).toEqual({ ok: true, value: EOF });
@@ -255,7 +323,7 @@ describe('over loopback TCP', () => {
     await Promise.all([a.close(), b.close()]);
     expect(b.state).toBe('closed');
     b.abort(new Error('done with it'));
-    expect(b.state).toBe('aborted');
+    expect(b.state).toBe('closed');
     for (let i = 0; i < 2; i++) {
       const r = await b.read();
       expect(!r.ok && r.error.type).toBe('aborted');
@@ -283,7 +351,7 @@ describe('over loopback TCP', () => {
     await b.close();
   });
 
-  it('backpressure: a writer that is not read waits, and the reader pauses at its high-water mark', async () => {
+  it('backpressure: a writer that is not read waits; an unread acceptor reads nothing, a reading one pauses at its high-water mark', async () => {
     const { a, b, listener } = await tcpPair(16 * 1024);
     await listener.close();
     const chunk = new Uint8Array(64 * 1024);
@@ -301,10 +369,15 @@ describe('over loopback TCP', () => {
     expect(blocked).toBe(true);
     // bounded: far less than the 128 MiB the loop could have pushed
     expect(accepted).toBeLessThan(64 * 1024 * 1024);
-    // The unread acceptor paused at its 16 KiB mark: it took at most one more
-    // socket read (≤ 64 KiB) before pausing; the rest waits in the kernel.
+    // The acceptor was never read: it took nothing from the kernel.
+    expect(b.bytesRead).toBe(0);
+    // One read starts it; it then pauses at its 16 KiB mark, after at most
+    // one more socket read (≤ 64 KiB); the rest waits in the kernel.
+    const first = await b.read();
+    expect(first.ok).toBe(true);
+    for (let i = 0; i < 20; i++) await tick();
     expect(b.bytesRead).toBeGreaterThan(0);
-    expect(b.bytesRead).toBeLessThanOrEqual(16 * 1024 + 64 * 1024);
+    expect(b.bytesRead).toBeLessThanOrEqual(16 * 1024 + 2 * 64 * 1024);
     expect(accepted).toBeGreaterThan(b.bytesRead);
     a.abort();
     b.abort();

@@ -2,5 +2,5 @@ export type { DialContext } from './dial.js';
 export { dial } from './dial.js';
 export { connectErrorFromNode, flowErrorFromNode, listenErrorFromNode } from './errors.js';
 export type { ServeHooks } from './listener.js';
-export { ServerListener } from './listener.js';
+export { DEFAULT_MAX_PENDING, ServerListener } from './listener.js';
 export { serve } from './serve.js';

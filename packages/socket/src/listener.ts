@@ -1,12 +1,21 @@
 import type { Server, Socket } from 'node:net';
-import { err, type Flow, type ListenError, type Listener, ok, type Result } from '@flowkit/flow-types';
-import { listenErrorFromNode } from './errors.js';
+import type { Flow, ListenError, Listener, Result } from '@flowkit/flow-types';
+import { AcceptQueue } from '@flowkit/kernel';
 
 /** What a transport tells {@link serve} about itself. */
 export interface ServeHooks<F extends Flow, A> {
   /** Names the address in error messages, e.g. `127.0.0.1:0` or `/run/app.sock`. */
   readonly label: string;
-  /** Wraps an accepted socket; called synchronously on `'connection'`. */
+  /**
+   * Connections held while nobody accepts them; the next one is refused
+   * (see {@link ServerListener}). An integer ≥ 1. Default 511.
+   */
+  readonly maxPending?: number;
+  /**
+   * Wraps an accepted socket; called synchronously on `'connection'`. The
+   * socket arrives paused (`pauseOnConnect`): a `SocketFlow` keeps it so
+   * until its first `read()`, so nothing is read before `accept`.
+   */
   readonly wrap: (socket: Socket, address: A) => F;
   /** Describes the bound address (called once, right after the bind). */
   readonly describe: (server: Server) => A;
@@ -20,66 +29,78 @@ export interface ServeHooks<F extends Flow, A> {
   readonly onClose?: (address: A) => void;
 }
 
-type Acceptor<F> = (result: Result<F, ListenError>) => void;
+/** How many connections a listener holds unaccepted by default (Node's default listen backlog). */
+export const DEFAULT_MAX_PENDING = 511;
 
 /**
- * A {@link Listener} over a Node `net.Server`: accepted sockets are wrapped at
- * once (their data goes to the flow's bounded read queue) and queued until
- * `accept` takes them. Shared by tcp, unix and tls.
+ * Refuses a connection the listener will not hold: an RST on TCP (the peer
+ * reads `reset` at once instead of writing into a connection nobody will
+ * read); a unix socket has no RST and is closed.
+ */
+function refuse(socket: Socket): void {
+  socket.on('error', () => {});
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    // ERR_INVALID_HANDLE_TYPE: not TCP
+    socket.destroy();
+  }
+}
+
+/**
+ * A {@link Listener} over a Node `net.Server`, on the kernel's
+ * `AcceptQueue`. Shared by tcp, unix and tls.
+ *
+ * - The server accepts with `pauseOnConnect`: a connection nobody has
+ *   accepted reads nothing (its data waits in the OS, whose window then
+ *   stops the peer), and is held, wrapped, in a queue of at most
+ *   `maxPending` connections.
+ * - Beyond that bound a new connection is refused at once: RST on TCP, a
+ *   plain close on unix. Memory stays bounded whatever peers do.
+ * - An accept failure the OS reports (`EMFILE`…) costs that one connection
+ *   (libuv closes it); the listener keeps listening and no `accept` sees it.
  */
 export class ServerListener<F extends Flow, A> implements Listener<F, A> {
   /** The bound address (port 0 → the real port). */
   readonly address: A;
   readonly #server: Server;
   readonly #hooks: ServeHooks<F, A>;
-  #queue: F[] = [];
-  #acceptors: Acceptor<F>[] = [];
-  #state: 'listening' | 'closed' = 'listening';
+  readonly #queue: AcceptQueue<F>;
   #closing: Promise<void> | undefined;
 
-  /** Use {@link serve}. */
+  /** Use `serve`. */
   constructor(server: Server, address: A, hooks: ServeHooks<F, A>) {
     this.#server = server;
     this.address = address;
     this.#hooks = hooks;
+    this.#queue = new AcceptQueue<F>({ limit: hooks.maxPending ?? DEFAULT_MAX_PENDING, label: hooks.label });
     server.on('connection', this.#onConnection);
-    server.on('error', this.#onError);
+    // See the class comment: not a listener failure.
+    server.on('error', () => {});
   }
 
   readonly #onConnection = (socket: Socket): void => {
-    if (this.#state === 'closed') {
-      socket.destroy();
+    const queue = this.#queue;
+    // When full there is no waiting accept (waits happen only on an empty
+    // queue), so refuse before building a flow for it.
+    if (queue.ended || queue.full) {
+      refuse(socket);
       return;
     }
-    const flow = this.#hooks.wrap(socket, this.address);
-    const acceptor = this.#acceptors.shift();
-    if (acceptor !== undefined) acceptor(ok(flow));
-    else this.#queue.push(flow);
-  };
-
-  readonly #onError = (error: unknown): void => {
-    // An accept failure (EMFILE…): the server keeps listening; tell one waiter.
-    const acceptor = this.#acceptors.shift();
-    acceptor?.(err(listenErrorFromNode(error, this.#hooks.label)));
+    queue.push(this.#hooks.wrap(socket, this.address));
   };
 
   /**
    * The next incoming flow; connections that arrived earlier come first, in
-   * order. After {@link ServerListener.close}: `{ type: 'closed' }`. An accept
-   * failure reported by the OS (`EMFILE`, …) resolves one pending call with it;
-   * the listener keeps listening.
+   * order. After {@link ServerListener.close}: `{ type: 'closed' }`.
    */
   accept(): Promise<Result<F, ListenError>> {
-    const flow = this.#queue.shift();
-    if (flow !== undefined) return Promise.resolve(ok(flow));
-    if (this.#state === 'closed') return Promise.resolve(err(this.#closedError()));
-    return new Promise((resolve) => {
-      this.#acceptors.push(resolve);
-    });
+    return this.#queue.accept();
   }
 
-  #closedError(): ListenError {
-    return { type: 'closed', message: `listener on ${this.#hooks.label} is closed` };
+  /** Connections waiting for `accept` (at most `maxPending`). */
+  get pending(): number {
+    return this.#queue.size;
   }
 
   /**
@@ -89,13 +110,7 @@ export class ServerListener<F extends Flow, A> implements Listener<F, A> {
    */
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
-    this.#state = 'closed';
-    const queued = this.#queue;
-    this.#queue = [];
-    for (const flow of queued) flow.abort(new Error('listener closed before accept'));
-    const acceptors = this.#acceptors;
-    this.#acceptors = [];
-    for (const resolve of acceptors) resolve(err(this.#closedError()));
+    this.#queue.close(new Error(`listener on ${this.#hooks.label} closed before accept`));
     // server.close() releases the listening handle now; its callback would
     // wait for every accepted connection, which the contract leaves open.
     this.#server.close();
@@ -108,16 +123,8 @@ export class ServerListener<F extends Flow, A> implements Listener<F, A> {
     return this.#closing;
   }
 
-  /**
-   * Accepts until the listener is closed, then ends. An accept failure the OS
-   * reports (`EMFILE`, …) is skipped: the listener is still bound and keeps
-   * accepting, so ending the loop would silently stop a server.
-   */
-  async *[Symbol.asyncIterator](): AsyncIterator<F> {
-    for (;;) {
-      const result = await this.accept();
-      if (result.ok) yield result.value;
-      else if (result.error.type === 'closed') return;
-    }
+  /** Yields accepted flows until the listener is closed (the kernel's one `for await` behaviour). */
+  [Symbol.asyncIterator](): AsyncIterator<F> {
+    return this.#queue[Symbol.asyncIterator]();
   }
 }

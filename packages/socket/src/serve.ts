@@ -5,8 +5,10 @@ import { type ServeHooks, ServerListener } from './listener.js';
 
 /**
  * Creates a `net.Server` with `allowHalfOpen` (so accepted flows can
- * half-close), binds it with `listenOptions`, and returns a
- * {@link ServerListener}. Bind failures are {@link ListenError} values.
+ * half-close) and `pauseOnConnect` (so a connection reads nothing before it
+ * is accepted), binds it with `listenOptions`, and returns a
+ * {@link ServerListener} holding at most `hooks.maxPending` unaccepted
+ * connections. Bind failures are {@link ListenError} values.
  */
 export function serve<F extends Flow, A>(
   serverOptions: ServerOpts,
@@ -14,7 +16,7 @@ export function serve<F extends Flow, A>(
   hooks: ServeHooks<F, A>,
 ): Promise<Result<ServerListener<F, A>, ListenError>> {
   return new Promise((resolve) => {
-    const server = createServer({ ...serverOptions, allowHalfOpen: true, pauseOnConnect: false });
+    const server = createServer({ ...serverOptions, allowHalfOpen: true, pauseOnConnect: true });
     let listener: ServerListener<F, A> | undefined;
     const onError = (error: unknown): void => {
       server.off('listening', onListening);

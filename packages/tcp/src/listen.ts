@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { err, type ListenError, type Result } from '@flowkit/flow-types';
 import { fromNodeDuplex } from '@flowkit/node-duplex';
-import { type ServerListener, serve } from '@flowkit/socket';
+import { DEFAULT_MAX_PENDING, type ServerListener, serve } from '@flowkit/socket';
 import { formatTcpAddress, socketAddresses, type TcpAddress, type TcpFlow } from './address.js';
 import { readTcpListenOptions, type TcpListenOptions } from './options.js';
 
@@ -19,6 +19,10 @@ export type TcpListener = ServerListener<TcpFlow, TcpAddress>;
  *
  * Defaults: host `127.0.0.1` (loopback only), port 0, backlog 511,
  * `noDelay: true`. Accepted flows half-close for real.
+ *
+ * A connection nobody has accepted yet reads nothing (its data waits in the
+ * OS); at most `backlog` such connections are held, and one more is refused
+ * with an RST, so memory stays bounded whatever peers do.
  */
 export function listen(given: TcpListenOptions = {}): Promise<Result<TcpListener, ListenError>> {
   // Read once: caller code (getters, Proxies) never runs after the checks.
@@ -37,11 +41,12 @@ export function listen(given: TcpListenOptions = {}): Promise<Result<TcpListener
     {
       host,
       port,
-      ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
+      backlog: options.backlog ?? DEFAULT_MAX_PENDING,
       ipv6Only: options.ipv6Only ?? false,
     },
     {
       label,
+      maxPending: Math.max(1, options.backlog ?? DEFAULT_MAX_PENDING),
       describe: (server) => {
         const info = server.address() as AddressInfo;
         return {

@@ -1,18 +1,18 @@
 import { isIP } from 'node:net';
-import type { InvalidOptionError } from '@flowkit/flow-types';
+import { err, type InvalidOptionError, ok } from '@flowkit/flow-types';
 import {
-  checkBacklog,
-  checkBoolean,
-  checkHost,
-  checkNonNegativeInteger,
-  checkPort,
-  checkPositiveInteger,
-  checkSignal,
-  checkTimeout,
+  boolean,
+  host,
+  integer,
   invalidOption,
+  type OptionReader,
+  oneOf,
+  port,
   readOptions,
   show,
-} from '@flowkit/node-duplex';
+  signal,
+  timeout,
+} from '@flowkit/kernel';
 
 /** Socket tuning shared by `connect` and `listen` (applied to every flow). */
 export interface TcpSocketOptions {
@@ -64,58 +64,78 @@ export interface TcpListenOptions extends TcpSocketOptions {
   readonly host?: string;
   /** Port to bind, 0–65535; `0` lets the OS pick (see `listener.address.port`). Default `0`. */
   readonly port?: number;
-  /** Length of the kernel's queue of not-yet-accepted connections. Default 511 (Node's). */
+  /**
+   * Connections held while nobody has accepted them, an integer ≥ 0 (0 holds
+   * one, as listen(2) does). It bounds both the OS's queue (the listen(2)
+   * backlog) and the listener's own queue of connections Node took from it:
+   * such a connection reads nothing until accepted, and one more than
+   * `backlog` is refused with an RST. Default 511 (Node's).
+   */
   readonly backlog?: number;
   /** With an IPv6 `host` (`'::'`), refuse IPv4-mapped connections. Default `false`. */
   readonly ipv6Only?: boolean;
 }
 
-function checkSocketOptions(o: TcpSocketOptions): InvalidOptionError | undefined {
-  return (
-    checkBoolean(o.noDelay, 'noDelay') ??
-    checkBoolean(o.keepAlive, 'keepAlive') ??
-    checkNonNegativeInteger(o.keepAliveInitialDelay, 'keepAliveInitialDelay') ??
-    checkPositiveInteger(o.readHighWaterMark, 'readHighWaterMark')
-  );
+/** node:net binds a dialing socket only to an IP literal, and throws for anything else. */
+function ipAddress(): OptionReader<string> {
+  return (value, option) =>
+    typeof value === 'string' && isIP(value) !== 0
+      ? ok(value)
+      : err(invalidOption(option, `must be an IPv4 or IPv6 address, got ${show(value)}`));
 }
 
-const SOCKET_KEYS = ['noDelay', 'keepAlive', 'keepAliveInitialDelay', 'readHighWaterMark'] as const;
-const CONNECT_KEYS = [
-  'host',
-  'port',
-  'signal',
-  'timeout',
-  'localAddress',
-  'localPort',
-  'family',
-  ...SOCKET_KEYS,
-] as const;
-const LISTEN_KEYS = ['host', 'port', 'backlog', 'ipv6Only', ...SOCKET_KEYS] as const;
+const socketTable = {
+  noDelay: boolean(),
+  keepAlive: boolean(),
+  keepAliveInitialDelay: integer({ min: 0 }),
+  readHighWaterMark: integer({ min: 1 }),
+};
 
+const connectTable = {
+  host: host(),
+  port: port({ allowZero: false }),
+  signal: signal(),
+  timeout: timeout(),
+  localAddress: ipAddress(),
+  localPort: port({ allowZero: false }),
+  family: oneOf([0, 4, 6]),
+  ...socketTable,
+};
+
+const listenTable = {
+  host: host(),
+  port: port(),
+  backlog: integer({ min: 0 }),
+  ipv6Only: boolean(),
+  ...socketTable,
+};
+
+/** `{ ok, options }`, the shape `@flowkit/tls` reads. */
 type Checked<T> =
   | { readonly ok: true; readonly options: T }
   | { readonly ok: false; readonly error: InvalidOptionError };
 
 /**
- * Reads {@link TcpConnectOptions} once into a plain object (see `readOptions`
- * in `@flowkit/node-duplex`) and validates it before any I/O. Use the
+ * Reads {@link TcpConnectOptions} once by the kernel's option table (own
+ * properties only, each read once) and validates it before any I/O. Use the
  * returned copy, never the caller's object again. Never throws.
  */
 export function readTcpConnectOptions(value: unknown): Checked<TcpConnectOptions> {
-  const read = readOptions(value, CONNECT_KEYS);
+  // `port` is required, so options are too (the kernel reads `undefined` as none).
+  if (value === undefined)
+    return { ok: false, error: invalidOption('options', 'must be an object, got undefined') };
+  const read = readOptions(value, connectTable);
   if (!read.ok) return read;
-  const options = read.options as unknown as TcpConnectOptions;
-  const problem = checkConnect(options);
-  return problem === undefined ? { ok: true, options } : { ok: false, error: problem };
+  if (read.value.port === undefined) {
+    return { ok: false, error: invalidOption('port', 'must be given (1–65535), got undefined') };
+  }
+  return { ok: true, options: read.value as TcpConnectOptions };
 }
 
-/** As {@link readTcpConnectOptions}, for {@link TcpListenOptions}. */
+/** As {@link readTcpConnectOptions}, for {@link TcpListenOptions} (all optional). */
 export function readTcpListenOptions(value: unknown): Checked<TcpListenOptions> {
-  const read = readOptions(value, LISTEN_KEYS);
-  if (!read.ok) return read;
-  const options = read.options as unknown as TcpListenOptions;
-  const problem = checkListen(options);
-  return problem === undefined ? { ok: true, options } : { ok: false, error: problem };
+  const read = readOptions(value, listenTable);
+  return read.ok ? { ok: true, options: read.value } : read;
 }
 
 /** Validates {@link TcpConnectOptions} before any I/O (tls reuses it). Never throws. */
@@ -128,37 +148,4 @@ export function checkTcpConnectOptions(o: TcpConnectOptions): InvalidOptionError
 export function checkTcpListenOptions(o: TcpListenOptions): InvalidOptionError | undefined {
   const read = readTcpListenOptions(o);
   return read.ok ? undefined : read.error;
-}
-
-function checkConnect(o: TcpConnectOptions): InvalidOptionError | undefined {
-  return (
-    checkHost(o.host) ??
-    checkPort(o.port, { allowZero: false }) ??
-    checkSignal(o.signal) ??
-    checkTimeout(o.timeout) ??
-    checkLocalAddress(o.localAddress) ??
-    (o.localPort === undefined
-      ? undefined
-      : checkPort(o.localPort, { option: 'localPort', allowZero: false })) ??
-    (o.family === undefined || o.family === 0 || o.family === 4 || o.family === 6
-      ? undefined
-      : invalidOption('family', `must be 0, 4 or 6, got ${show(o.family)}`)) ??
-    checkSocketOptions(o)
-  );
-}
-
-/** node:net binds a dialing socket only to an IP literal, and throws for anything else. */
-function checkLocalAddress(value: unknown): InvalidOptionError | undefined {
-  if (value === undefined || (typeof value === 'string' && isIP(value) !== 0)) return undefined;
-  return invalidOption('localAddress', `must be an IPv4 or IPv6 address, got ${show(value)}`);
-}
-
-function checkListen(o: TcpListenOptions): InvalidOptionError | undefined {
-  return (
-    checkHost(o.host) ??
-    (o.port === undefined ? undefined : checkPort(o.port)) ??
-    checkBacklog(o.backlog) ??
-    checkBoolean(o.ipv6Only, 'ipv6Only') ??
-    checkSocketOptions(o)
-  );
 }

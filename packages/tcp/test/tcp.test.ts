@@ -137,7 +137,8 @@ describe('options', () => {
             },
           },
         ),
-      'host',
+      // Only own properties are read (the get trap never runs): no port.
+      'port',
     ],
   ])(
     'hostile input (%s): connect resolves invalid-option naming %s, never throws',

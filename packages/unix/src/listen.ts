@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { err, type ListenError, type Result } from '@flowkit/flow-types';
 import { fromNodeDuplex } from '@flowkit/node-duplex';
-import { listenErrorFromNode, type ServerListener, serve } from '@flowkit/socket';
+import { DEFAULT_MAX_PENDING, listenErrorFromNode, type ServerListener, serve } from '@flowkit/socket';
 import { formatUnixAddress, netPath, type UnixAddress, type UnixFlow } from './address.js';
 import { readListenOptions, type UnixListenOptions } from './options.js';
 import { clearStaleSocket } from './stale.js';
@@ -35,9 +35,10 @@ export async function listen(given: UnixListenOptions): Promise<Result<UnixListe
   let inode: number | undefined;
   return serve<UnixFlow, UnixAddress>(
     {},
-    { path: netPath(target), ...(options.backlog === undefined ? {} : { backlog: options.backlog }) },
+    { path: netPath(target), backlog: options.backlog ?? DEFAULT_MAX_PENDING },
     {
       label,
+      maxPending: Math.max(1, options.backlog ?? DEFAULT_MAX_PENDING),
       describe: () => target,
       afterBind: () => {
         if (!('path' in target)) return undefined;

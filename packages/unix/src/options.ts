@@ -1,14 +1,15 @@
 import { isAbsolute } from 'node:path';
-import type { InvalidOptionError } from '@flowkit/flow-types';
+import { err, type InvalidOptionError, ok } from '@flowkit/flow-types';
 import {
-  checkBacklog,
-  checkPositiveInteger,
-  checkSignal,
-  checkTimeout,
+  integer,
   invalidOption,
+  type OptionReader,
   readOptions,
   show,
-} from '@flowkit/node-duplex';
+  signal,
+  text,
+  timeout,
+} from '@flowkit/kernel';
 import type { UnixAddress } from './address.js';
 
 /**
@@ -49,7 +50,12 @@ export type UnixListenOptions = UnixTarget & {
    * process umask leaves.
    */
   readonly mode?: number;
-  /** Length of the kernel's queue of not-yet-accepted connections. Default 511. */
+  /**
+   * Connections held while nobody has accepted them, an integer ≥ 0 (0 holds
+   * one). It bounds both the OS's queue (the listen(2) backlog) and the
+   * listener's own queue: such a connection reads nothing until accepted,
+   * and one more than `backlog` is closed at once. Default 511.
+   */
   readonly backlog?: number;
   /** Received-but-unread bytes above which an accepted socket is paused, in bytes. Default 65 536. */
   readonly readHighWaterMark?: number;
@@ -99,50 +105,56 @@ type Checked<T> =
   | { readonly ok: true; readonly options: T; readonly target: UnixAddress }
   | { readonly ok: false; readonly error: InvalidOptionError };
 
-const CONNECT_KEYS = ['path', 'name', 'signal', 'timeout', 'readHighWaterMark'] as const;
-const LISTEN_KEYS = ['path', 'name', 'mode', 'backlog', 'readHighWaterMark'] as const;
+/** File permission bits, 0–0o777. */
+function fileMode(): OptionReader<number> {
+  return (value, option) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0o777
+      ? ok(value)
+      : err(invalidOption(option, `must be an integer 0–0o777, got ${show(value)}`));
+}
+
+// `path` and `name` are read as any string here; checkTarget says what is wrong with one.
+const targetTable = { path: text({ allowNul: true }), name: text({ allowNul: true }) };
+
+const connectTable = {
+  ...targetTable,
+  signal: signal(),
+  timeout: timeout(),
+  readHighWaterMark: integer({ min: 1 }),
+};
+
+const listenTable = {
+  ...targetTable,
+  mode: fileMode(),
+  backlog: integer({ min: 0 }),
+  readHighWaterMark: integer({ min: 1 }),
+};
+
+function withTarget<T extends UnixTarget>(options: T): Checked<T> {
+  const target = checkTarget(options);
+  return 'type' in target ? { ok: false, error: target } : { ok: true, options, target };
+}
 
 /**
- * Reads {@link UnixConnectOptions} once into a plain object (caller getters
- * and Proxy traps run only here; one that throws is `invalid-option` naming
- * the option) and validates it before any I/O. Never throws.
+ * Reads {@link UnixConnectOptions} once by the kernel's option table (own
+ * properties only; a getter or Proxy trap that throws is `invalid-option`
+ * naming the option) and validates it before any I/O. Never throws.
  */
 export function readConnectOptions(value: unknown): Checked<UnixConnectOptions> {
-  const read = readOptions(value, CONNECT_KEYS);
-  if (!read.ok) return read;
-  const options = read.options as unknown as UnixConnectOptions;
-  const target = checkConnectOptions(options);
-  return 'type' in target ? { ok: false, error: target } : { ok: true, options, target };
+  if (value === undefined)
+    return { ok: false, error: invalidOption('options', 'must be an object, got undefined') };
+  const read = readOptions(value, connectTable);
+  return read.ok ? withTarget(read.value as unknown as UnixConnectOptions) : read;
 }
 
 /** As {@link readConnectOptions}, for {@link UnixListenOptions}. */
 export function readListenOptions(value: unknown): Checked<UnixListenOptions> {
-  const read = readOptions(value, LISTEN_KEYS);
+  if (value === undefined)
+    return { ok: false, error: invalidOption('options', 'must be an object, got undefined') };
+  const read = readOptions(value, listenTable);
   if (!read.ok) return read;
-  const options = read.options as unknown as UnixListenOptions;
-  const target = checkListenOptions(options);
-  return 'type' in target ? { ok: false, error: target } : { ok: true, options, target };
-}
-
-/** Validates a plain copy of {@link UnixConnectOptions} (from {@link readConnectOptions}). */
-function checkConnectOptions(o: UnixConnectOptions): UnixAddress | InvalidOptionError {
-  const problem =
-    checkSignal(o.signal) ??
-    checkTimeout(o.timeout) ??
-    checkPositiveInteger(o.readHighWaterMark, 'readHighWaterMark');
-  return problem ?? checkTarget(o);
-}
-
-/** Validates a plain copy of {@link UnixListenOptions} (from {@link readListenOptions}). */
-function checkListenOptions(o: UnixListenOptions): UnixAddress | InvalidOptionError {
-  const problem =
-    checkBacklog(o.backlog) ??
-    checkPositiveInteger(o.readHighWaterMark, 'readHighWaterMark') ??
-    (o.mode === undefined || (Number.isInteger(o.mode) && o.mode >= 0 && o.mode <= 0o777)
-      ? undefined
-      : invalidOption('mode', `must be an integer 0–0o777, got ${show(o.mode)}`)) ??
-    (o.mode !== undefined && o.name !== undefined
-      ? invalidOption('mode', 'applies to a socket file; an abstract name has none')
-      : undefined);
-  return problem ?? checkTarget(o);
+  if (read.value.mode !== undefined && read.value.name !== undefined) {
+    return { ok: false, error: invalidOption('mode', 'applies to a socket file; an abstract name has none') };
+  }
+  return withTarget(read.value as unknown as UnixListenOptions);
 }
