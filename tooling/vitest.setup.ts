@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 
 /**
  * Fails a test file that leaves sockets, servers, child processes or timers
@@ -34,9 +34,22 @@ function excess(baseline: Map<string, number>): string[] {
   return out;
 }
 
+/**
+ * Why the check cannot run here, or undefined where it can. Bun has
+ * `process.getActiveResourcesInfo()` but it returns [] whatever is open, so a
+ * census there would pass every leak: the check declares itself off instead,
+ * as a skipped test in every file.
+ */
+const unavailable =
+  'Bun' in globalThis
+    ? `Bun ${process.versions.bun}: process.getActiveResourcesInfo() returns [] there`
+    : undefined;
+if (unavailable !== undefined) it.skip(`leak check (unavailable: ${unavailable})`, () => {});
+
 let baseline = new Map<string, number>();
 
 beforeAll(() => {
+  if (unavailable !== undefined) return;
   baseline = census();
   // The runner's own timers come and go around hooks; a settled worker has
   // none, so every timer still alive after the grace period below is a leak.
@@ -45,6 +58,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
+  if (unavailable !== undefined) return;
   // Closed handles are released on a later turn of the event loop; give them
   // up to two seconds, checking between (not during) short sleeps.
   const deadline = Date.now() + 2_000;

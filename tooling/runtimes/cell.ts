@@ -1,0 +1,35 @@
+// What the matrix (matrix.ts) and one of its cells (suite.ts in another
+// runtime, browser-page.ts in Chromium) agree on. Type imports only: the
+// matrix reads it without loading a suite.
+import type { ConformanceReport } from '@flowkit/conformance/core';
+
+/** The packages of the matrix, in table order. */
+export const PACKAGES = ['memory', 'tcp', 'unix', 'tls'] as const;
+export type MatrixPackage = (typeof PACKAGES)[number];
+
+/** The env variable through which the matrix hands the TLS certificates to a cell. */
+export const TLS_ENV = 'FLOWKIT_MATRIX_TLS';
+
+/** The line prefix of a cell's report on its stdout. */
+export const REPORT_PREFIX = '@@report ';
+
+/** The line prefix of a cell whose package threw while loading. */
+export const LOAD_ERROR_PREFIX = '@@load-error ';
+
+/** What the matrix reads back from a cell. */
+export interface CellReport {
+  readonly package: MatrixPackage;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly durationMs: number;
+  /** `on`, `off`, or why the leak check could not run here. */
+  readonly leakCheck: string;
+  /** `label: case id: reason`, one per failed case. */
+  readonly failures: readonly string[];
+}
+
+/** The report's leak-check state as one phrase: `on`, `off`, or `unavailable: why`. */
+export function leakText(leak: ConformanceReport['leakCheck']): string {
+  return typeof leak === 'string' ? leak : `unavailable: ${leak.unavailable}`;
+}

@@ -1,0 +1,210 @@
+// The conformance runs of the runtime matrix, one list per package, as
+// options for the runner-neutral core. They import the packages by name, so
+// under the default export conditions they test the BUILT packages (dist/),
+// as an npm user gets them. Each package is imported only when its cell runs,
+// so a package that refuses to load on a runtime fails its own cell only.
+// Node, Deno and Bun run this file; the browser has its own page
+// (browser-page.ts), without the node: imports below.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import type { RunConformanceOptions } from '@flowkit/conformance/core';
+import type { Flow, ListenError, Listener, Result } from '@flowkit/flow-types';
+import { type MatrixPackage, TLS_ENV } from './cell.js';
+
+/** One labelled call of `runConformance`. */
+export interface Subject {
+  readonly label: string;
+  readonly options: RunConformanceOptions;
+}
+
+/** PEMs of a CA and a `localhost` server certificate it signed (made by the matrix, passed in). */
+export interface TlsMaterial {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
+/**
+ * The listeners a subject opened, closed after every case (the suites abort
+ * the flows themselves).
+ */
+class Opened {
+  readonly #listeners: Listener<Flow, unknown>[] = [];
+  keep<L extends Listener<Flow, unknown>>(result: Result<L, ListenError>): Result<L, ListenError> {
+    if (result.ok) this.#listeners.push(result.value);
+    return result;
+  }
+  readonly cleanup = async (): Promise<void> => {
+    await Promise.all(this.#listeners.splice(0).map((l) => l.close()));
+  };
+}
+
+/** `[dialer, acceptor]` from a listen and a dial, failing loudly (the suite reports it as the harness's error). */
+async function pairThrough<L extends Listener<Flow, unknown>>(
+  bound: Result<L, ListenError>,
+  dial: (listener: L) => Promise<Result<Flow, { message: string }>>,
+): Promise<readonly [Flow, Flow]> {
+  if (!bound.ok) throw new Error(bound.error.message);
+  const [dialed, accepted] = await Promise.all([dial(bound.value), bound.value.accept()]);
+  if (!dialed.ok) throw new Error(dialed.error.message);
+  if (!accepted.ok) throw new Error(accepted.error.message);
+  return [dialed.value, accepted.value];
+}
+
+/** Runs with the leak check asked for: where the runtime cannot count handles, the report says so. */
+const leakCheck = true;
+
+async function memorySubjects(): Promise<Subject[]> {
+  const { connect: memoryConnect, listen: memoryListen, pair } = await import('@flowkit/memory');
+  let names = 0;
+  const fresh = () => `matrix-${Date.now()}-${++names}`;
+  return [
+    {
+      label: 'memory',
+      options: {
+        flow: { name: 'memory pair', makePair: async () => pair(), leakCheck },
+        listener: {
+          name: 'memory listen/connect',
+          listen: () => memoryListen({ name: fresh() }),
+          connect: (l) => memoryConnect({ name: l.address.name }),
+          connectToNothing: () => memoryConnect({ name: fresh() }),
+          listenAgain: (l) => memoryListen({ name: l.address.name }),
+          leakCheck,
+        },
+      },
+    },
+  ];
+}
+
+async function tcpSubjects(): Promise<Subject[]> {
+  const { connect: tcpConnect, listen: tcpListen } = await import('@flowkit/tcp');
+  const opened = new Opened();
+  const host = '127.0.0.1';
+  return [
+    {
+      label: 'tcp',
+      options: {
+        flow: {
+          name: 'tcp',
+          makePair: async () =>
+            pairThrough(opened.keep(await tcpListen({ host, port: 0 })), (l) =>
+              tcpConnect({ host, port: l.address.port }),
+            ),
+          cleanup: opened.cleanup,
+          leakCheck,
+        },
+        listener: {
+          name: 'tcp',
+          listen: async () => opened.keep(await tcpListen({ host, port: 0 })),
+          connect: (l) => tcpConnect({ host, port: l.address.port }),
+          listenAgain: (l) => tcpListen({ host, port: l.address.port }),
+          cleanup: opened.cleanup,
+          leakCheck,
+        },
+      },
+    },
+  ];
+}
+
+async function unixSubjects(): Promise<Subject[]> {
+  const { connect: unixConnect, listen: unixListen } = await import('@flowkit/unix');
+  const opened = new Opened();
+  const dir = mkdtempSync(join(tmpdir(), 'flowkit-matrix-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const fresh = () => join(dir, `s${n++}.sock`);
+  return [
+    {
+      label: 'unix',
+      options: {
+        flow: {
+          name: 'unix',
+          makePair: async () =>
+            pairThrough(opened.keep(await unixListen({ path: fresh() })), (l) =>
+              unixConnect({ path: (l.address as { path: string }).path }),
+            ),
+          cleanup: opened.cleanup,
+          // Unix sockets have no RST: the remote of an abort reads EOF.
+          capabilities: { abortSendsReset: false },
+          leakCheck,
+        },
+        listener: {
+          name: 'unix',
+          listen: async () => opened.keep(await unixListen({ path: fresh() })),
+          connect: (l) => unixConnect({ path: (l.address as { path: string }).path }),
+          connectToNothing: () => unixConnect({ path: fresh() }),
+          cleanup: opened.cleanup,
+          leakCheck,
+        },
+      },
+    },
+  ];
+}
+
+async function tlsSubjects(material: TlsMaterial): Promise<Subject[]> {
+  const { pair } = await import('@flowkit/memory');
+  const { connect: tlsConnect, listen: tlsListen, wrapClient, wrapServer } = await import('@flowkit/tls');
+  const opened = new Opened();
+  const host = '127.0.0.1';
+  const server = { cert: material.cert, key: material.key };
+  const client = { ca: material.ca, servername: 'localhost' };
+  return [
+    {
+      label: 'tls over tcp',
+      options: {
+        flow: {
+          name: 'tls over tcp',
+          makePair: async () =>
+            pairThrough(opened.keep(await tlsListen({ ...server, host, port: 0 })), (l) =>
+              tlsConnect({ ...client, host, port: l.address.port }),
+            ),
+          cleanup: opened.cleanup,
+          leakCheck,
+        },
+        listener: {
+          name: 'tls',
+          listen: async () => opened.keep(await tlsListen({ ...server, host, port: 0 })),
+          connect: (l) => tlsConnect({ ...client, host, port: l.address.port }),
+          listenAgain: (l) => tlsListen({ ...server, host, port: l.address.port }),
+          cleanup: opened.cleanup,
+          leakCheck,
+        },
+      },
+    },
+    {
+      label: 'tls over memory',
+      options: {
+        flow: {
+          name: 'tls over memory',
+          makePair: async () => {
+            const [a, b] = pair();
+            const [c, s] = await Promise.all([wrapClient(a, client), wrapServer(b, server)]);
+            if (!c.ok) throw new Error(c.error.message);
+            if (!s.ok) throw new Error(s.error.message);
+            return [c.value, s.value] as const;
+          },
+          leakCheck,
+        },
+      },
+    },
+  ];
+}
+
+/** The runs of `pkg`; tls reads its certificates from {@link TLS_ENV}. */
+export function subjectsOf(pkg: MatrixPackage): Promise<Subject[]> {
+  switch (pkg) {
+    case 'memory':
+      return memorySubjects();
+    case 'tcp':
+      return tcpSubjects();
+    case 'unix':
+      return unixSubjects();
+    case 'tls': {
+      const raw = process.env[TLS_ENV];
+      if (raw === undefined) throw new Error(`${TLS_ENV} is not set: the matrix passes the TLS certificates`);
+      return tlsSubjects(JSON.parse(raw) as TlsMaterial);
+    }
+  }
+}
