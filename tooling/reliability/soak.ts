@@ -12,6 +12,7 @@ import { faultCaseArbitrary, runFaultCase } from './memory-faults.js';
 import { type KillDirection, type KillTransport, killPeer } from './peer-kill.js';
 import { abortRace, closeListenerInFlight, type RaceOp, type RaceTransport } from './races.js';
 import { census, describeLeak, leakSince } from './resources.js';
+import { runUnaccepted } from './unaccepted.js';
 
 const quick = process.argv.includes('--quick');
 const scale = (full: number, small: number) => (quick ? small : full);
@@ -105,6 +106,23 @@ async function main(): Promise<number> {
     row.failures = r.errorCount;
     row.notes.push(...r.errors);
   });
+
+  const peers = scale(2_000, 300);
+  const rssBound = 24 * MiB;
+  await phase(
+    `listener: ${peers} peers send 1 MiB and FIN, nobody accepts (backlog 511), RSS growth ≤ 24 MiB`,
+    async (row) => {
+      const r = await runUnaccepted({ peers, bytes: MiB, backlog: 511, deadlineMs: 120_000 });
+      const growth = `${(r.rssGrowth / MiB).toFixed(1)} MiB`;
+      row.load = `${r.maxPending} held, ${r.peersEnded}/${peers} refused or torn down; RSS +${growth}`;
+      row.failures = r.errorCount;
+      row.notes.push(...r.errors);
+      if (r.rssGrowth > rssBound) {
+        row.failures++;
+        row.notes.push(`RSS grew ${growth}, over the 24 MiB bound`);
+      }
+    },
+  );
 
   const rounds = scale(5, 1);
   await phase(`SIGKILL a peer process mid-transfer (tcp, unix, tls × both ways) × ${rounds}`, async (row) => {

@@ -3,6 +3,7 @@ import { runIdle } from '../reliability/idle.js';
 import { runLoad } from '../reliability/load.js';
 import { PatternBook } from '../reliability/pattern.js';
 import { census, describeLeak, leakSince } from '../reliability/resources.js';
+import { runUnaccepted } from '../reliability/unaccepted.js';
 
 // The short CI version of `pnpm soak`'s load scenarios (2,000 flows up to
 // 1 MiB, 10,000 idle flows there).
@@ -59,6 +60,19 @@ describe('load on loopback: every byte checked, nothing lost, nothing leaked', (
     expect(report.errors).toEqual([]);
     expect(report.held).toBe(2_000);
     expect(report.closed).toBe(2_000);
+    const leak = await leakSince(before);
+    expect(describeLeak(leak)).toBe('nothing');
+  });
+
+  it('300 peers push 256 KiB and FIN at a listener nobody accepts: at most backlog held, all refused or torn down, RSS bounded', async () => {
+    const before = census();
+    const report = await runUnaccepted({ peers: 300, bytes: 256 * 1024, backlog: 50, deadlineMs: 25_000 });
+    expect(report.errors).toEqual([]);
+    expect(report.maxPending).toBeGreaterThan(0);
+    expect(report.maxPending).toBeLessThanOrEqual(50);
+    expect(report.peersEnded).toBe(300);
+    // The soak's bound for 2,000 peers × 1 MiB; without pausing, 300 × 256 KiB alone would be 75 MiB.
+    expect(report.rssGrowth).toBeLessThanOrEqual(24 * 1024 * 1024);
     const leak = await leakSince(before);
     expect(describeLeak(leak)).toBe('nothing');
   });
