@@ -95,7 +95,8 @@ export interface CopyOptions {
  * close or abort either): the caller decides whether to abort. A `read` error
  * means `src` is finished; a `write` error means `dst` accepts nothing more.
  *
- * Never throws and never rejects for I/O.
+ * Never rejects. An argument that is not a flow is a `TypeError` thrown at the
+ * call; a bad option is an `invalid-option` result.
  */
 export function copy(
   src: Flow,

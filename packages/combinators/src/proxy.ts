@@ -54,7 +54,8 @@ export interface ProxyOptions {
  * lost one side has nothing to relay, and the surviving peer should learn of
  * it (a reset) rather than wait forever. The first error is returned.
  *
- * Never throws and never rejects for I/O.
+ * Never rejects. An argument that is not a flow is a `TypeError` thrown at the
+ * call; a bad option is an `invalid-option` result.
  */
 export function proxy(
   a: Flow,

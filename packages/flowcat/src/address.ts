@@ -11,7 +11,15 @@ export type Address =
   | { readonly kind: 'stdio' }
   | { readonly kind: 'tcp' | 'tls'; readonly host: string; readonly port: number }
   | { readonly kind: 'tcp-listen' | 'tls-listen'; readonly host: string | undefined; readonly port: number }
-  | { readonly kind: 'unix' | 'unix-listen'; readonly path: string };
+  | { readonly kind: 'unix' | 'unix-listen'; readonly path: string }
+  | { readonly kind: 'ws' | 'wss'; readonly url: string }
+  | {
+      readonly kind: 'ws-listen' | 'wss-listen';
+      readonly host: string | undefined;
+      readonly port: number;
+      /** The only request path upgraded, or `undefined` for every path. */
+      readonly path: string | undefined;
+    };
 
 /** Why {@link parseAddress} refused a string. `message` is one line naming it. */
 export interface AddressError {
@@ -29,8 +37,35 @@ export const ADDRESS_FORMS: readonly string[] = [
   'unix-listen:PATH',
   'tls:HOST:PORT',
   'tls-listen:[HOST:]PORT',
+  'ws://HOST[:PORT][/PATH]',
+  'wss://HOST[:PORT][/PATH]',
+  'ws-listen:[HOST:]PORT[/PATH]',
+  'wss-listen:[HOST:]PORT[/PATH]',
   '-',
 ];
+
+/** A `ws:`/`wss:` URL, checked; its normalised form or why it is refused. */
+function webSocketUrl(text: string): string | { why: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { why: 'not a URL; write ws://HOST[:PORT][/PATH]' };
+  }
+  if (url.hostname === '') return { why: 'missing host' };
+  if (url.username !== '' || url.password !== '') return { why: 'credentials in the URL are not supported' };
+  if (url.hash !== '') return { why: 'a WebSocket URL has no #fragment' };
+  return url.href;
+}
+
+/** Splits `[HOST:]PORT[/PATH]` for the WebSocket listeners. */
+function listenPath(rest: string): { hostPort: string; path: string | undefined } | { why: string } {
+  const slash = rest.indexOf('/');
+  if (slash < 0) return { hostPort: rest, path: undefined };
+  const path = rest.slice(slash);
+  if (/[\s?#]/.test(path)) return { why: 'the path cannot hold white space, "?" or "#"' };
+  return { hostPort: rest.slice(0, slash), path };
+}
 
 function fail(address: string, why: string): Result<never, AddressError> {
   return {
@@ -92,6 +127,9 @@ function hostPort(
  *   (0 lets the OS pick); HOST defaults to loopback (see the README).
  * - `unix:PATH`, `unix-listen:PATH`: a socket path (colons allowed);
  *   `@NAME` is a Linux abstract name, and NAME must not be empty.
+ * - `ws://HOST[:PORT][/PATH]`, `wss://…`: dial a WebSocket (a URL).
+ * - `ws-listen:[HOST:]PORT[/PATH]`, `wss-listen:…`: accept WebSocket
+ *   connections (on PATH only, when given).
  * - `-`: standard input and output.
  *
  * Returns `{ type: 'invalid-address' }` with a one-line message naming the
@@ -120,6 +158,21 @@ export function parseAddress(text: string): Result<Address, AddressError> {
       if (typeof hp === 'string') return fail(text, hp);
       return { ok: true, value: { kind: scheme, host: hp.host, port: hp.port } };
     }
+    case 'ws':
+    case 'wss': {
+      if (!rest.startsWith('//')) return fail(text, `write ${scheme}://HOST[:PORT][/PATH]`);
+      const url = webSocketUrl(text);
+      if (typeof url !== 'string') return fail(text, url.why);
+      return { ok: true, value: { kind: scheme, url } };
+    }
+    case 'ws-listen':
+    case 'wss-listen': {
+      const split = listenPath(rest);
+      if ('why' in split) return fail(text, split.why);
+      const hp = hostPort(split.hostPort, true, true);
+      if (typeof hp === 'string') return fail(text, hp);
+      return { ok: true, value: { kind: scheme, host: hp.host, port: hp.port, path: split.path } };
+    }
     case 'unix':
     case 'unix-listen':
       if (rest === '') return fail(text, 'empty socket path');
@@ -139,6 +192,17 @@ export function formatAddress(address: Address): string {
     case 'unix':
     case 'unix-listen':
       return `${address.kind}:${address.path}`;
+    case 'ws':
+    case 'wss':
+      return address.url;
+    case 'ws-listen':
+    case 'wss-listen': {
+      const host =
+        address.host === undefined
+          ? ''
+          : `${address.host.includes(':') ? `[${address.host}]` : address.host}:`;
+      return `${address.kind}:${host}${address.port}${address.path ?? ''}`;
+    }
     default: {
       if (address.host === undefined) return `${address.kind}:${address.port}`;
       const host = address.host.includes(':') ? `[${address.host}]` : address.host;

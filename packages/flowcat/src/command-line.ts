@@ -56,6 +56,9 @@ Addresses:
   unix-listen:PATH         accept one connection on a unix socket
   tls:HOST:PORT            dial TLS (the certificate is verified)
   tls-listen:[HOST:]PORT   accept one TLS connection (needs --cert and --key)
+  ws://HOST[:PORT][/PATH]  dial a WebSocket (wss:// is verified like tls:)
+  ws-listen:[HOST:]PORT[/PATH]   accept one WebSocket connection
+  wss-listen:[HOST:]PORT[/PATH]  the same over TLS (needs --cert and --key)
   -                        standard input and output
 
 With one address, flowcat connects it to stdin/stdout (like nc); with two,
@@ -229,17 +232,26 @@ export function parseCommandLine(argv: readonly string[]): Result<CommandLine, U
   }
 
   const all = second === undefined ? [first] : [first, second];
-  const isTls = all.some((a) => a.kind === 'tls' || a.kind === 'tls-listen');
-  const tlsListen = all.find((a) => a.kind === 'tls-listen');
-  for (const flag of ['ca', 'cert', 'key', 'servername', 'alpn'] as const) {
-    if (opts[flag] !== undefined && !isTls) return usage(`--${flag} needs a tls: or tls-listen: address`);
+  const kinds = new Set(all.map((a) => a.kind));
+  const isSecure = ['tls', 'tls-listen', 'wss', 'wss-listen'].some((k) => kinds.has(k as Address['kind']));
+  for (const flag of ['ca', 'cert', 'key', 'servername'] as const) {
+    if (opts[flag] !== undefined && !isSecure) {
+      return usage(`--${flag} needs a tls:, tls-listen:, wss: or wss-listen: address`);
+    }
   }
-  if (opts.insecure && !all.some((a) => a.kind === 'tls')) return usage('--insecure needs a tls: address');
+  // A WebSocket always speaks http/1.1 under its TLS: ALPN is for tls: only.
+  if (opts.alpn !== undefined && !kinds.has('tls') && !kinds.has('tls-listen')) {
+    return usage('--alpn needs a tls: or tls-listen: address');
+  }
+  if (opts.insecure && !kinds.has('tls') && !kinds.has('wss')) {
+    return usage('--insecure needs a tls: or wss: address');
+  }
   if ((opts.cert === undefined) !== (opts.key === undefined)) {
     return usage('--cert and --key go together: give both or neither');
   }
-  if (tlsListen !== undefined && opts.cert === undefined) {
-    return usage(`${formatAddress(tlsListen)} needs --cert and --key (the server's certificate and key)`);
+  const secureListen = all.find((a) => a.kind === 'tls-listen' || a.kind === 'wss-listen');
+  if (secureListen !== undefined && opts.cert === undefined) {
+    return usage(`${formatAddress(secureListen)} needs --cert and --key (the server's certificate and key)`);
   }
   let alpn: string[] | undefined;
   if (opts.alpn !== undefined) {
@@ -250,7 +262,7 @@ export function parseCommandLine(argv: readonly string[]): Result<CommandLine, U
   }
   if (opts.keepListening) {
     const listening = all.some((a) => a.kind.endsWith('-listen'));
-    if (!listening) return usage('--keep-listening needs a tcp-listen:, unix-listen: or tls-listen: address');
+    if (!listening) return usage('--keep-listening needs a *-listen: address');
     if (stdioCount > 0 || second === undefined) {
       return usage('--keep-listening needs two addresses: stdin can be relayed only once');
     }

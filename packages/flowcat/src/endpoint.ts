@@ -3,6 +3,7 @@ import type { ConnectError, Flow, ListenError, Listener, Result } from '@flowkit
 import * as tcp from '@flowkit/tcp';
 import * as tls from '@flowkit/tls';
 import * as unix from '@flowkit/unix';
+import * as websocket from '@flowkit/websocket';
 import { type Address, formatAddress } from './address.js';
 import { stdioFlow } from './stdio.js';
 import { formatTlsError } from './tls-messages.js';
@@ -188,6 +189,40 @@ export async function prepare(address: Address, ctx: EndpointContext): Promise<R
       if (!r.ok) return openError(label, 'cannot listen', r.error);
       bound = `tls-listen:${hostPort(r.value.address.host, r.value.address.port)}`;
       ctx.log(`listening on ${bound}`);
+      return { ok: true, value: acceptor(bound, r.value, ctx) };
+    }
+    case 'ws':
+    case 'wss': {
+      const secure =
+        address.kind === 'wss'
+          ? {
+              ...(t.ca === undefined ? {} : { ca: t.ca }),
+              ...(t.cert === undefined || t.key === undefined ? {} : { cert: t.cert, key: t.key }),
+              ...(t.servername === undefined ? {} : { servername: t.servername }),
+              ...(t.insecure ? { dangerouslyDisableVerification: true } : {}),
+            }
+          : {};
+      return {
+        ok: true,
+        value: dialer(label, () =>
+          websocket.connect({ url: address.url, signal: ctx.signal, ...timeout, ...secure }),
+        ),
+      };
+    }
+    case 'ws-listen':
+    case 'wss-listen': {
+      const r = await websocket.listen({
+        port: address.port,
+        ...(address.host === undefined ? {} : { host: address.host }),
+        ...(address.path === undefined ? {} : { path: address.path }),
+        ...(address.kind === 'wss-listen'
+          ? { cert: t.cert!, key: t.key!, ...(t.ca === undefined ? {} : { ca: t.ca, requestCert: true }) }
+          : {}),
+      });
+      if (!r.ok) return openError(label, 'cannot listen', r.error);
+      const a = r.value.address;
+      const bound = `${address.kind}:${hostPort(a.host, a.port)}${a.path ?? ''}`;
+      ctx.log(`listening on ${bound} (${a.url})`);
       return { ok: true, value: acceptor(bound, r.value, ctx) };
     }
     case 'unix-listen': {

@@ -15,6 +15,12 @@ describe('parseAddress', () => {
     ['unix:/run/a:b.sock', { kind: 'unix', path: '/run/a:b.sock' }],
     ['unix-listen:rel.sock', { kind: 'unix-listen', path: 'rel.sock' }],
     ['unix:@abstract', { kind: 'unix', path: '@abstract' }],
+    ['ws://127.0.0.1:8080/flows', { kind: 'ws', url: 'ws://127.0.0.1:8080/flows' }],
+    ['WSS://Example.org/a?b=1', { kind: 'wss', url: 'wss://example.org/a?b=1' }],
+    ['ws://[::1]:9/', { kind: 'ws', url: 'ws://[::1]:9/' }],
+    ['ws-listen:0', { kind: 'ws-listen', host: undefined, port: 0, path: undefined }],
+    ['ws-listen:[::1]:8080/flows', { kind: 'ws-listen', host: '::1', port: 8080, path: '/flows' }],
+    ['wss-listen:0.0.0.0:443/', { kind: 'wss-listen', host: '0.0.0.0', port: 443, path: '/' }],
   ])('%s', (text, expected) => {
     const r = parseAddress(text);
     expect(r).toEqual({ ok: true, value: expected });
@@ -39,6 +45,12 @@ describe('parseAddress', () => {
     ['tcp:h\0st:80', /NUL/],
     ['tcp-listen:h\0:80', /NUL/],
     ['udp:host:53', /unknown kind "udp"/],
+    ['ws:127.0.0.1:80', /write ws:\/\/HOST/],
+    ['ws://', /not a URL|missing host/],
+    ['ws://user:pw@h/', /credentials/],
+    ['wss://h/#frag', /fragment/],
+    ['ws-listen:80/a b', /white space/],
+    ['ws-listen:70000', /0–65535/],
     ['localhost', /expected one of/],
   ])('rejects %s with one line naming it', (text, why) => {
     const r = parseAddress(text);
@@ -91,7 +103,7 @@ describe('parseCommandLine', () => {
 
   it('checks TLS flags against the addresses', () => {
     expect(usage('--ca', 'x.pem', 'tcp:h:1')).toMatch(/--ca needs a tls/);
-    expect(usage('--insecure', 'tls-listen:1', '-')).toMatch(/--insecure needs a tls: address/);
+    expect(usage('--insecure', 'tls-listen:1', '-')).toMatch(/--insecure needs a tls: or wss: address/);
     expect(usage('--cert', 'c.pem', 'tls:h:1')).toMatch(/--cert and --key go together/);
     expect(usage('tls-listen:8443', 'tcp:h:1')).toMatch(/tls-listen:8443 needs --cert and --key/);
     expect(usage('--alpn', 'h2,,x', 'tls:h:1')).toMatch(/--alpn/);
@@ -106,9 +118,18 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('TLS flags go with wss: and wss-listen: too; --alpn stays with tls:', () => {
+    expect(run('--ca', 'ca.pem', '--servername', 'n', '--insecure', 'wss://h/').tls.servername).toBe('n');
+    expect(usage('wss-listen:0')).toMatch(/wss-listen:0 needs --cert and --key/);
+    expect(run('--cert', 'c', '--key', 'k', 'wss-listen:0').addresses).toHaveLength(1);
+    expect(usage('--alpn', 'h2', 'wss://h/')).toMatch(/--alpn needs a tls: or tls-listen: address/);
+    expect(usage('--ca', 'ca.pem', 'ws://h/')).toMatch(/--ca needs a tls:, tls-listen:, wss: or wss-listen:/);
+    expect(run('--keep-listening', 'ws-listen:0', 'tcp:h:1').keepListening).toBe(true);
+  });
+
   it('--keep-listening needs a listener and two addresses', () => {
     expect(run('--keep-listening', 'tcp-listen:1', 'tcp:h:2').keepListening).toBe(true);
-    expect(usage('--keep-listening', 'tcp:h:1', 'tcp:h:2')).toMatch(/needs a tcp-listen/);
+    expect(usage('--keep-listening', 'tcp:h:1', 'tcp:h:2')).toMatch(/needs a \*-listen: address/);
     expect(usage('--keep-listening', 'tcp-listen:1')).toMatch(/stdin can be relayed only once/);
   });
 

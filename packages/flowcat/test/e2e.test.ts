@@ -38,6 +38,7 @@ async function sender(bytes: number): Promise<{ port: number; server: Server }> 
 }
 
 function closeServer(server: Server): Promise<void> {
+  // Already closed by itself after its client is fine: close() then reports it, ignored.
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
@@ -63,31 +64,33 @@ async function exchange(port: number, text: string): Promise<string> {
 describe('the built flowcat', () => {
   it('--progress on a real terminal redraws one line with \\r; with stderr piped it draws nothing', async () => {
     const { port, server } = await sender(3000);
-    // script(1) runs flowcat on a pty: stdin, stdout and stderr are a terminal.
-    const tty = start('script', [
-      '-qfec',
-      `${process.execPath} ${bin} --progress tcp:127.0.0.1:${port}`,
-      '/dev/null',
-    ]);
-    // The 3,000 bytes arrive; then Ctrl-D on the terminal ends stdin.
-    const data = await waitForStdout(tty, /a{3000}/);
-    expect(data).toBeTruthy();
-    tty.child.stdin!.write('\x04');
-    expect(await tty.exited).toBe(0);
-    const screen = tty.stdout().toString('utf8');
-    // The progress line is drawn in place (\r) and finished with a newline.
-    expect(screen).toMatch(/\r→ 2\.9 KiB {2}← 0 B {2}\S+ \S+\/s {2}\d+\.\d s\r?\n/);
-    expect(screen).not.toMatch(/flowcat: →/);
-    await closeServer(server);
-
-    // The same bare --progress (auto) with stderr on a pipe: not a terminal, no line.
     const again = await sender(3000);
-    const piped = built('--progress', `tcp:127.0.0.1:${again.port}`);
-    piped.child.stdin!.end();
-    expect(await piped.exited).toBe(0);
-    expect(piped.stdout().byteLength).toBe(3000);
-    expect(piped.stderr()).toBe('');
-    await closeServer(again.server);
+    try {
+      // script(1) runs flowcat on a pty: stdin, stdout and stderr are a terminal.
+      const tty = start('script', [
+        '-qfec',
+        `${process.execPath} ${bin} --progress tcp:127.0.0.1:${port}`,
+        '/dev/null',
+      ]);
+      // The 3,000 bytes arrive; then Ctrl-D on the terminal ends stdin.
+      await waitForStdout(tty, /a{3000}/);
+      tty.child.stdin!.write('\x04');
+      expect(await tty.exited).toBe(0);
+      const screen = tty.stdout().toString('utf8');
+      // The progress line is drawn in place (\r) and finished with a newline.
+      expect(screen).toMatch(/\r→ 2\.9 KiB {2}← 0 B {2}\S+ \S+\/s {2}\d+\.\d s\r?\n/);
+      expect(screen).not.toMatch(/flowcat: →/);
+
+      // The same bare --progress (auto) with stderr on a pipe: not a terminal, no line.
+      const piped = built('--progress', `tcp:127.0.0.1:${again.port}`);
+      piped.child.stdin!.end();
+      expect(await piped.exited).toBe(0);
+      expect(piped.stdout().byteLength).toBe(3000);
+      expect(piped.stderr()).toBe('');
+    } finally {
+      await killAll();
+      await Promise.all([closeServer(server), closeServer(again.server)]);
+    }
   });
 
   it('SIGINT while waiting for a client: exit 130, one line, the unix socket file removed', async () => {

@@ -6,7 +6,8 @@ import { build } from 'tsup';
  * the first argument. The workspace packages it imports are bundled from
  * their sources (the `@flowkit/source` condition) rather than taken from
  * their `dist/`, so the test needs no build of the whole workspace; commander
- * stays external and resolves from this package's node_modules.
+ * stays external and resolves from this package's node_modules, and the
+ * CommonJS packages they pull in (ws) are bundled with a `require` shim.
  *
  * Run as a child process (see built.ts): esbuild's service would otherwise
  * outlive the test file and trip the leak check.
@@ -22,6 +23,11 @@ await build({
   noExternal: [/^@flowkit\//],
   esbuildOptions(options) {
     options.conditions = ['@flowkit/source'];
+  },
+  // Bundled CommonJS dependencies (ws, under @flowkit/websocket) call
+  // require() for Node built-ins; an ES module has none unless given one.
+  banner: {
+    js: "import { createRequire as __flowcatRequire } from 'node:module';\nconst require = __flowcatRequire(import.meta.url);",
   },
   config: false,
   dts: false,
