@@ -2,6 +2,7 @@
 // turn (all of tooling/mutate/packages.mjs by default), then prints each
 // package's mutation score and writes its surviving mutants to
 // reports/mutation/<package>/survivors.txt beside the HTML report.
+// Usage: pnpm mutate [--incremental | --mutate GLOBS] [package…]
 // --incremental reuses tooling/mutate/baseline/<package>.json (committed):
 // only mutants in changed code, or covered by changed tests, run again.
 // Exits non-zero if Stryker failed for any package.
@@ -14,7 +15,17 @@ import { mutated } from './packages.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
 const incremental = argv.includes('--incremental');
-const names = argv.filter((a) => !a.startsWith('--'));
+// --mutate GLOBS (comma-separated) narrows one package's run to some files,
+// as Stryker's own --mutate does; its score covers only those files.
+const narrowAt = argv.indexOf('--mutate');
+const narrow = narrowAt === -1 ? undefined : argv[narrowAt + 1];
+if (narrowAt !== -1 && (narrow === undefined || incremental)) {
+  console.error(
+    'mutate: --mutate needs globs, and is not for --incremental (it would overwrite the baseline)',
+  );
+  process.exit(2);
+}
+const names = argv.filter((a, i) => !a.startsWith('--') && i !== narrowAt + 1);
 for (const name of names) {
   if (!(name in mutated)) {
     console.error(`mutate: unknown package ${name}; one of: ${Object.keys(mutated).join(', ')}`);
@@ -47,7 +58,13 @@ for (const name of names.length > 0 ? names : Object.keys(mutated)) {
   const started = performance.now();
   const run = spawnSync(
     process.execPath,
-    [stryker, 'run', 'stryker.config.mjs', ...(incremental ? ['--incremental'] : [])],
+    [
+      stryker,
+      'run',
+      'stryker.config.mjs',
+      ...(incremental ? ['--incremental'] : []),
+      ...(narrow === undefined ? [] : ['--mutate', narrow]),
+    ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, FLOWKIT_MUTATE: name } },
   );
   const seconds = (performance.now() - started) / 1000;
