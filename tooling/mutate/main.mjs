@@ -25,7 +25,7 @@ if (narrowAt !== -1 && (narrow === undefined || incremental)) {
   );
   process.exit(2);
 }
-const names = argv.filter((a, i) => !a.startsWith('--') && i !== narrowAt + 1);
+const names = argv.filter((a, i) => !a.startsWith('--') && (narrowAt === -1 || i !== narrowAt + 1));
 for (const name of names) {
   if (!(name in mutated)) {
     console.error(`mutate: unknown package ${name}; one of: ${Object.keys(mutated).join(', ')}`);
