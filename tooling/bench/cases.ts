@@ -8,7 +8,7 @@ import { flowBulk, flowPingPong, flowSlowReader } from './workloads/flow.js';
 import { type NodeStyle, nodeBulk, nodePingPong, nodeSlowReader } from './workloads/node.js';
 import type { Sample, SlowPlan } from './workloads/shared.js';
 
-export type TransportName = 'memory' | 'tcp' | 'unix' | 'tls';
+export type TransportName = 'memory' | 'tcp' | 'unix' | 'tls' | 'websocket';
 export type Unit = 'bytes/s' | 'round trips/s' | 'bytes' | 'bytes/flow';
 
 /** One side of a comparison: flowkit, or a baseline. `run` is absent when it is not available. */

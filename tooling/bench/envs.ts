@@ -15,6 +15,11 @@ export class Envs {
     await Promise.allSettled(all.map((d) => d()));
   }
 
+  /** Remembers a teardown that a case set up itself (the websocket cases). */
+  adopt(dispose: () => Promise<void>): void {
+    this.disposers.push(dispose);
+  }
+
   private track<T extends Disposable>(a: Availability<T>): Availability<T> {
     if (a.ok) this.disposers.push(() => a.value.dispose());
     return a;
@@ -57,7 +62,7 @@ export class Envs {
     const raw =
       name === 'tls'
         ? this.attempt(() => tlsSource(certificate as Certificate))
-        : this.attempt(() => netSource(name));
+        : this.attempt(() => netSource(name as 'tcp' | 'unix'));
     return {
       name,
       flowkit: this.track(await flowkit),

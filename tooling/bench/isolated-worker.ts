@@ -5,6 +5,7 @@ import { makeCertificate } from './certs.js';
 import { Envs, TRANSPORTS } from './envs.js';
 import type { WorkerReply, WorkerRequest } from './isolated.js';
 import { collect, describe } from './util.js';
+import { websocketCases } from './websocket.js';
 
 const send = (reply: WorkerReply): void => {
   process.send?.(reply);
@@ -14,10 +15,16 @@ const [transport, caseName, contenderName, planText] = process.argv.slice(2);
 const envs = new Envs();
 
 async function setUp(): Promise<(() => Promise<unknown>) | string> {
-  if (!TRANSPORTS.includes(transport as TransportName) || !caseName || !contenderName || !planText) {
+  const known = TRANSPORTS.includes(transport as TransportName) || transport === 'websocket';
+  if (!known || !caseName || !contenderName || !planText) {
     return 'usage: isolated-worker.ts <transport> <case> <contender> <plan json>';
   }
   const plan = JSON.parse(planText) as RunPlan;
+  if (transport === 'websocket') {
+    const spec = websocketCases(plan, (d) => envs.adopt(d)).find((c) => c.name === caseName);
+    const contender = spec?.contenders.find((c) => c.name === contenderName);
+    return contender?.run ?? `${contenderName} in ${caseName}: no such contender`;
+  }
   const certificate = transport === 'tls' ? await makeCertificate() : 'no certificate needed';
   const env = await envs.make(transport as TransportName, certificate);
   const spec = buildCases([env], plan).find((c) => c.name === caseName);

@@ -11,6 +11,7 @@ import { planIdle } from './idle.js';
 import { type IsolatedCase, isolateCase } from './isolated.js';
 import { type CaseResult, type Collected, plausible, result, table } from './report.js';
 import { collect, describe, gcAvailable, progress, progressDone } from './util.js';
+import { websocketCases } from './websocket.js';
 
 let args: Args;
 try {
@@ -49,7 +50,7 @@ const plan: RunPlan = {
   idleFlows: idle.count,
   ...(idle.note ? { idleNote: idle.note } : {}),
 };
-const all = buildCases(transports, plan);
+const all = [...buildCases(transports, plan), ...websocketCases(plan, (d) => envs.adopt(d))];
 const only = args.only;
 const cases: CaseSpec[] = only === undefined ? all : all.filter((c) => c.name.includes(only));
 
