@@ -15,6 +15,8 @@ const main = join(root, 'tooling', 'bench', 'main.ts');
 const transports = ['memory', 'tcp', 'unix', 'tls'];
 const workloads = ['bulk-64KiB', 'bulk-16B', 'ping-pong', 'slow-reader'];
 const socketBaselines = ['node-data', 'node-for-await', 'node-web'];
+/** The websocket rows: bulk 64 KiB and ping-pong against raw `ws` (bench/websocket.ts). */
+const websocketWorkloads = ['bulk-64KiB', 'ping-pong'];
 
 interface Run {
   readonly code: number | null;
@@ -83,7 +85,13 @@ describe('pnpm bench --quick', () => {
       }
     }
     expect(cases.some((c) => c.transport === 'tcp' && c.workload === 'idle-flows')).toBe(true);
-    expect(cases).toHaveLength(transports.length * workloads.length + 1);
+    for (const workload of websocketWorkloads) {
+      expect(
+        cases.some((c) => c.transport === 'websocket' && c.workload === workload),
+        workload,
+      ).toBe(true);
+    }
+    expect(cases).toHaveLength(transports.length * workloads.length + 1 + websocketWorkloads.length);
   });
 
   it('every contender of every case produced a finite positive number', () => {
@@ -129,7 +137,12 @@ describe('pnpm bench --quick', () => {
   it('compares against the baselines the issue names', () => {
     const cases = run.json?.cases ?? [];
     for (const c of cases.filter((c) => c.workload.startsWith('bulk') || c.workload === 'ping-pong')) {
-      const expected = c.transport === 'memory' ? ['duplexpair', 'core-duplex'] : socketBaselines;
+      const expected =
+        c.transport === 'memory'
+          ? ['duplexpair', 'core-duplex']
+          : c.transport === 'websocket'
+            ? ['ws-message']
+            : socketBaselines;
       expect(Object.keys(c.ratios), c.name).toEqual(expected);
     }
     expect(Object.keys(cases.find((c) => c.workload === 'idle-flows')?.ratios ?? {})).toEqual(['node-net']);

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { EOF, formatError } from '@flowkit/flow-types';
 // In a bundled page (esbuild, Vite, webpack) plain `@flowkit/websocket` resolves to this
 // same entry through the `browser` export condition; `/browser` names it explicitly.
