@@ -54,8 +54,11 @@ export function wsMessageSocket(ws: WebSocket): MessageSocket {
     start(sink: MessageSink) {
       let firstError: unknown;
       ws.on('message', (data, isBinary) => {
-        if (isBinary) sink.onBinary(bufferOf(data));
-        else sink.onText(bufferOf(data).toString('utf8'));
+        if (isBinary) {
+          // A plain Uint8Array view, not the Buffer: Buffer's slice() is a view, not the copy the Uint8Array contract promises.
+          const b = bufferOf(data);
+          sink.onBinary(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+        } else sink.onText(bufferOf(data).toString('utf8'));
       });
       // `ws` emits 'error' (a framing error, a reset socket) before 'close'.
       ws.on('error', (error) => {
