@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Extractor, ExtractorConfig, ExtractorLogLevel } from '@microsoft/api-extractor';
 
@@ -140,6 +140,21 @@ function reportsWithoutChangeset(entries: readonly ApiEntry[]): string[] {
   return missing;
 }
 
+/** The first lines of `git diff` from the committed report to the one just built. */
+function reportDiff(committed: string, built: string): string {
+  if (!existsSync(built)) return '     (no built report to compare)';
+  try {
+    execFileSync('git', ['diff', '--no-index', '--no-color', '-U1', committed, built], { encoding: 'utf8' });
+    return '';
+  } catch (error) {
+    const out = (error as { stdout?: string }).stdout ?? '';
+    const lines = out.split('\n').slice(4);
+    const shown = lines.slice(0, 30).map((l) => `     ${l}`);
+    if (lines.length > 30) shown.push(`     … ${lines.length - 30} more lines`);
+    return shown.join('\n');
+  }
+}
+
 function main(): number {
   const mode = process.argv[2];
   if (mode !== 'check' && mode !== 'update') {
@@ -158,13 +173,15 @@ function main(): number {
       if (update) mkdirSync(join(entry.dir, 'etc'), { recursive: true });
       const result = extract(entry, update, scratch);
       const state = result.changed ? (update ? 'updated' : 'CHANGED') : 'unchanged';
-      console.log(`api: ${entry.report}.api.md ${state}${result.ok ? '' : ' (errors)'}`);
+      console.log(`api: ${entry.report}.api.md ${state}${result.ok || result.changed ? '' : ' (errors)'}`);
       if (result.text !== '') console.log(result.text.replace(/^/gm, '     '));
       if (!result.ok && !result.changed) problems.push(`${entry.report}: API Extractor failed`);
       if (result.changed && !update) {
+        const committed = relative(root, join(entry.dir, 'etc', `${entry.report}.api.md`));
         problems.push(
-          `${entry.report}: the built API differs from packages/${entry.report.split('-')[0]}/etc/${entry.report}.api.md; run \`pnpm api:update\`, review the diff and add a changeset`,
+          `${entry.report}: the built API differs from ${committed}; run \`pnpm api:update\`, review the diff and add a changeset`,
         );
+        console.log(reportDiff(join(root, committed), join(scratch, entry.report, `${entry.report}.api.md`)));
       }
     }
   } finally {

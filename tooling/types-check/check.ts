@@ -35,7 +35,7 @@ export async function typesChecks(
   const tsconfig = {
     compilerOptions: {
       target: 'ES2022',
-      lib: ['ES2023'],
+      lib: ['ES2023', 'DOM'],
       module: 'NodeNext',
       moduleResolution: 'NodeNext',
       types: ['node'],
