@@ -24,15 +24,17 @@ class PortFlow implements Flow {
   }
 
   private receive(m: Message): void {
-    if (m.kind === 'data') return this.deliver(ok(m.bytes));
-    if (m.kind === 'abort') {
+    if (m.kind === 'data') {
+      this.deliver(ok(m.bytes));
+    } else if (m.kind === 'abort') {
       this.deliver(err({ type: 'reset', message: 'the remote aborted' }));
-      return this.finish();
+      this.finish();
+    } else {
+      this.remoteClosed = true;
+      this.deliver(ok(EOF));
+      // The remote's `close` is what our own close() waits for.
+      if (this.state === 'closing') this.finish();
     }
-    this.remoteClosed = true;
-    this.deliver(ok(EOF));
-    // The remote's `close` is what our own close() waits for.
-    if (this.state === 'closing') this.finish();
   }
 
   private deliver(r: ReadResult): void {

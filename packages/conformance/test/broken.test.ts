@@ -21,7 +21,7 @@ function findCase(id: string): FlowCase {
 }
 
 // Short deadlines: a broken flow that hangs should be reported in about a second.
-const timings = { opTimeoutMs: 1_000, transferTimeoutMs: 5_000 };
+const timings = { opTimeoutMs: 500, transferTimeoutMs: 2_500 };
 // Each case runs as the runners run it: with per-case hygiene (a stray
 // rejection fails the case), without the leak check (the broken flows are
 // all in memory).
@@ -75,7 +75,7 @@ describe('the suite catches broken listeners', () => {
     describe(variant.name, () => {
       for (const id of variant.mustCatch) {
         it(`${id} fails`, async () => {
-          const ctx = listenerCaseContext(variant.options(), { opTimeoutMs: 1_000 });
+          const ctx = listenerCaseContext(variant.options(), { opTimeoutMs: 500 });
           const failure = await runCase(() => findListenerCase(id).run(ctx), hygiene).then(
             () => undefined,
             (e: unknown) => e,

@@ -78,4 +78,19 @@ describe('@flowkit/conformance/core', () => {
     );
     expect(report.cases[0]?.reason).not.toMatch(/flowkit methods never/);
   });
+
+  it('maxStressFlows skips, visibly, only the stress cases that need more pairs', async () => {
+    const report = await runConformance({
+      flow: { name: 'reference', makePair: async () => referencePair(), maxStressFlows: 100 },
+      filter: (c) =>
+        c.topic.id === 'stress' && c.id.startsWith('stress/flows-') && c.id.endsWith('-messages-1'),
+    });
+    expect(report.cases.map((c) => `${c.id} ${c.status}`)).toEqual([
+      'stress/flows-1-messages-1 passed',
+      'stress/flows-10-messages-1 passed',
+      'stress/flows-100-messages-1 passed',
+      'stress/flows-1000-messages-1 skipped',
+    ]);
+    expect(report.cases[3]?.reason).toBe('needs 1000 flows, maxStressFlows is 100');
+  });
 });

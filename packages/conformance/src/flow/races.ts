@@ -53,7 +53,8 @@ async function racyReads(
         continue;
       }
       if (r.value === EOF) fail(`${what}: EOF after ${received} of ${total} bytes`);
-      got.push({ seq: mine, data: r.value.slice() });
+      // `new Uint8Array(view)` copies; a Node Buffer's `slice()` would be a view.
+      got.push({ seq: mine, data: new Uint8Array(r.value) });
       r.value.fill(0xa5);
       received += r.value.length;
     }

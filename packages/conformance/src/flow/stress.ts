@@ -50,6 +50,7 @@ async function exchangeMessages(
 function streams(flows: number, count: number): FlowCase {
   const batched = flows > OPEN_AT_ONCE;
   return {
+    flows,
     id: `flows-${flows}-messages-${count}`,
     name:
       `${flows} flow${flows === 1 ? '' : 's'} × ${count} message${count === 1 ? '' : 's'}, echoed and checked per flow` +

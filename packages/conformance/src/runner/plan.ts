@@ -125,10 +125,13 @@ export function planFlowCases(
   for (const topic of topics) {
     for (const c of topic.cases) {
       const missing = missingCapabilities(c, ctx.capabilities);
+      const limit = options.maxStressFlows;
       const skip =
         missing.length > 0
           ? `transport declares no ${missing.map((m) => capabilityText[m]).join(', no ')}`
-          : undefined;
+          : limit !== undefined && (c.flows ?? 1) > limit
+            ? `needs ${c.flows} flows, maxStressFlows is ${limit}`
+            : undefined;
       out.push({
         suite: 'flow',
         topic: { id: topic.id, title: topic.title },

@@ -32,9 +32,11 @@ export interface CaseReport {
 export interface ConformanceReport {
   /** Every case, in the order it ran. */
   readonly cases: readonly CaseReport[];
-  /** Counts by status. */
+  /** How many cases passed. */
   readonly passed: number;
+  /** How many cases failed (see each case's `reason`). */
   readonly failed: number;
+  /** How many cases were skipped, each with its `reason`. */
   readonly skipped: number;
   /** Wall time of the whole run, in ms. */
   readonly durationMs: number;

@@ -51,6 +51,13 @@ export interface FlowConformanceOptions {
   readonly timeoutMs?: number;
   /** {@inheritDoc LeakCheckOption.leakCheck} */
   readonly leakCheck?: boolean;
+  /**
+   * The most pairs one stress case may make in total. Cases that need more
+   * (`stress/flows-1000-messages-1`) are skipped, with the reason in their
+   * name: for a transport whose connection setup is expensive (a TLS
+   * handshake per pair). Default: no limit.
+   */
+  readonly maxStressFlows?: number;
 }
 
 /** The opt-in leak check, an option of both suites. */
@@ -97,6 +104,8 @@ export interface FlowCase {
   readonly id: string;
   /** The test name: the promise being checked. */
   readonly name: string;
+  /** How many pairs the case makes in total, when more than one (stress cases); see `maxStressFlows`. */
+  readonly flows?: number;
   /** Skipped (visibly) when the transport declares this capability (or one of these) `false`. */
   readonly requires?: FlowCapability | readonly FlowCapability[];
   /** Resolves when the transport kept the promise; throws a message saying how it broke it. */
