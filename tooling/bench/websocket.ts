@@ -130,42 +130,40 @@ export function websocketCases(plan: RunPlan, dispose: (d: Disposer) => void): C
   const limit = plan.ms + SLACK_MS;
   let flowkit: Promise<() => Promise<readonly [Flow, Flow]>> | undefined;
   let raw: Promise<() => Promise<readonly [WebSocket, WebSocket]>> | undefined;
-  const flowkitRun =
-    (work: (flows: readonly [Flow, Flow]) => Promise<Sample>, per: 'bytes' | 'roundTrips') =>
+  /** One sample: a fresh pair from the (lazily bound) source, the work under a time bound, then teardown. */
+  const sampled =
+    <P>(pairs: () => Promise<() => Promise<P>>, release: (pair: P) => void) =>
+    (work: (pair: P) => Promise<Sample>, per: 'bytes' | 'roundTrips') =>
     async (): Promise<Sample> => {
-      flowkit ??= flowkitPairs(dispose);
-      const flows = await (await flowkit)();
-      const release = () => {
-        for (const f of flows) f.abort('benchmark sample finished');
-      };
-      try {
-        return await bounded(
-          withCpu(per, () => work(flows)),
-          limit,
-          release,
-        );
-      } finally {
-        release();
-      }
-    };
-  const rawRun =
-    (work: (pair: readonly [WebSocket, WebSocket]) => Promise<Sample>, per: 'bytes' | 'roundTrips') =>
-    async (): Promise<Sample> => {
-      raw ??= rawPairs(dispose);
-      const pair = await (await raw)();
-      const release = () => {
-        for (const s of pair) s.terminate();
-      };
+      const pair = await (await pairs())();
       try {
         return await bounded(
           withCpu(per, () => work(pair)),
           limit,
-          release,
+          () => release(pair),
         );
       } finally {
-        release();
+        release(pair);
       }
     };
+  const flowkitRun = sampled(
+    () => {
+      flowkit ??= flowkitPairs(dispose);
+      return flowkit;
+    },
+    (flows: readonly [Flow, Flow]) => {
+      for (const f of flows) f.abort('benchmark sample finished');
+    },
+  );
+  const rawRun = sampled(
+    () => {
+      raw ??= rawPairs(dispose);
+      return raw;
+    },
+    (pair: readonly [WebSocket, WebSocket]) => {
+      for (const s of pair) s.terminate();
+    },
+  );
   const bulk: BulkPlan = { ms: plan.ms, chunk: 64 * 1024 };
   const contenders = (
     f: (flows: readonly [Flow, Flow]) => Promise<Sample>,

@@ -1,6 +1,7 @@
 import { type ConnectError, err, ok, type Result } from '@flowkit/flow-types';
 import { boolean, invalidOption, readOptions, refused, signal, timeout } from '@flowkit/kernel';
 import { browserMessageSocket } from './browser-socket.js';
+import { cancelled } from './cancelled.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
 import { SUBPROTOCOL } from './protocol.js';
 import { urlOption } from './url-option.js';
@@ -37,15 +38,6 @@ const browserConnectTable = {
   dangerouslyDisableVerification: refused(VERIFIED_BY_RUNTIME),
   rejectUnauthorized: refused(VERIFIED_BY_RUNTIME),
 } as const;
-
-function cancelled(reason: unknown, label: string): ConnectError {
-  const timedOut = (reason as { name?: unknown } | null)?.name === 'TimeoutError';
-  return {
-    type: timedOut ? 'timeout' : 'aborted',
-    message: `WebSocket connection to ${label} was ${timedOut ? 'timed out' : 'cancelled'} by its signal`,
-    cause: reason,
-  };
-}
 
 /**
  * Dials a WebSocket server with the platform `WebSocket` and returns a

@@ -3,6 +3,7 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { type ConnectError, err, ok, type Result } from '@flowkit/flow-types';
 import { boolean, integer, invalidOption, readOptions, signal, timeout } from '@flowkit/kernel';
 import { WebSocket } from 'ws';
+import { cancelled } from './cancelled.js';
 import { connectFailure, unexpectedResponse } from './connect-errors.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
 import { SUBPROTOCOL } from './protocol.js';
@@ -135,13 +136,4 @@ export function connect(given: WebSocketConnectOptions): Promise<Result<WebSocke
     }
     o.signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function cancelled(reason: unknown, label: string): ConnectError {
-  const timedOut = (reason as { name?: unknown } | null)?.name === 'TimeoutError';
-  return {
-    type: timedOut ? 'timeout' : 'aborted',
-    message: `WebSocket connection to ${label} was ${timedOut ? 'timed out' : 'cancelled'} by its signal`,
-    cause: reason,
-  };
 }
