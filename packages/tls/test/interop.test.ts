@@ -160,9 +160,17 @@ describe('interop with the openssl CLI', () => {
       expect(got.equals(up)).toBe(true);
       const down = randomBytes(150_000);
       expect((await f.write(down)).ok).toBe(true);
-      // close_notify makes s_client exit.
+      // close_notify makes s_client exit, with its stdin still open.
       const closing = f.close({ signal: AbortSignal.timeout(5_000) });
-      await waitFor(() => client.stdout().length >= down.length);
+      let timer: NodeJS.Timeout | undefined;
+      const exit = await Promise.race([
+        client.exited.then((code) => `exited ${code}`),
+        new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve('still running after 5 s'), 5_000);
+        }),
+      ]);
+      clearTimeout(timer);
+      expect(exit).toBe('exited 0');
       expect(client.stdout().equals(down)).toBe(true);
       client.child.stdin!.end();
       await closing;

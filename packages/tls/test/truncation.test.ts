@@ -23,9 +23,15 @@ afterAll(async () => {
   m?.cleanup();
 });
 
-/** Iterations per scenario: whichever of these runs out first. */
-const MAX_ITERATIONS = 200;
-const BUDGET_MS = 10_000;
+/**
+ * Iterations per scenario: every combination of size, reader and goodbye
+ * (5 × 3 × 2 for a clean close, 5 × 2 × 2 for truncation) twice. The budget
+ * is a ceiling, never a discount: a scenario that ran fewer iterations within
+ * it fails, saying how many ran.
+ */
+const CLEAN_ITERATIONS = 60;
+const TRUNCATION_ITERATIONS = 40;
+const BUDGET_MS = 20_000;
 
 const KiB = 1024;
 // 100 KiB does not fit in what the client holds while nobody reads (TLS
@@ -183,11 +189,12 @@ async function cleanClose(tls: Tls, data: Buffer, reader: Reader, goodbye: Goodb
 async function stress(
   transport: Transport,
   iteration: (tls: Tls, i: number) => Promise<string | undefined>,
+  iterations: number,
 ): Promise<{ runs: number; failures: string[] }> {
   const failures: string[] = [];
   const deadline = Date.now() + BUDGET_MS;
   let runs = 0;
-  for (let i = 0; i < MAX_ITERATIONS && Date.now() < deadline; i++) {
+  for (let i = 0; i < iterations && Date.now() < deadline; i++) {
     const tls = await tlsOver(transport, i);
     try {
       const failure = await iteration(tls, i);
@@ -266,47 +273,61 @@ const slowLink = memory((seed) => ({ faults: { seed, latency: { ms: 0, jitterMs:
 
 describe('a clean close (close_notify, then the transport ends) reads as EOF with every byte', () => {
   it('over a memory pair', async () => {
-    const { runs, failures } = await stress(memory(), cleanCloseIteration);
+    const { runs, failures } = await stress(memory(), cleanCloseIteration, CLEAN_ITERATIONS);
     expect(failures).toEqual([]);
-    expect(runs).toBeGreaterThan(0);
+    expect(runs, `ran ${runs} of ${CLEAN_ITERATIONS} iterations within ${BUDGET_MS} ms`).toBe(
+      CLEAN_ITERATIONS,
+    );
   });
 
   it('over a memory pair that re-chunks everything into pieces of 1–7 bytes', async () => {
-    const { runs, failures } = await stress(faulty, cleanCloseIteration);
+    const { runs, failures } = await stress(faulty, cleanCloseIteration, CLEAN_ITERATIONS);
     expect(failures).toEqual([]);
-    expect(runs).toBeGreaterThan(0);
+    expect(runs, `ran ${runs} of ${CLEAN_ITERATIONS} iterations within ${BUDGET_MS} ms`).toBe(
+      CLEAN_ITERATIONS,
+    );
   });
 
   it('over a memory pair with latency', async () => {
-    const { runs, failures } = await stress(slowLink, cleanCloseIteration);
+    const { runs, failures } = await stress(slowLink, cleanCloseIteration, CLEAN_ITERATIONS);
     expect(failures).toEqual([]);
-    expect(runs).toBeGreaterThan(0);
+    expect(runs, `ran ${runs} of ${CLEAN_ITERATIONS} iterations within ${BUDGET_MS} ms`).toBe(
+      CLEAN_ITERATIONS,
+    );
   });
 
   it('over TCP on 127.0.0.1', async () => {
-    const { runs, failures } = await stress(overTcp, cleanCloseIteration);
+    const { runs, failures } = await stress(overTcp, cleanCloseIteration, CLEAN_ITERATIONS);
     expect(failures).toEqual([]);
-    expect(runs).toBeGreaterThan(0);
+    expect(runs, `ran ${runs} of ${CLEAN_ITERATIONS} iterations within ${BUDGET_MS} ms`).toBe(
+      CLEAN_ITERATIONS,
+    );
   });
 });
 
 describe('a transport that ends without close_notify never reads as EOF', () => {
   it('over a memory pair', async () => {
-    const { runs, failures } = await stress(memory(), truncationIteration);
+    const { runs, failures } = await stress(memory(), truncationIteration, TRUNCATION_ITERATIONS);
     expect(failures).toEqual([]);
-    expect(runs).toBeGreaterThan(0);
+    expect(runs, `ran ${runs} of ${TRUNCATION_ITERATIONS} iterations within ${BUDGET_MS} ms`).toBe(
+      TRUNCATION_ITERATIONS,
+    );
   });
 
   it('over a memory pair that re-chunks everything into pieces of 1–7 bytes', async () => {
-    const { runs, failures } = await stress(faulty, truncationIteration);
+    const { runs, failures } = await stress(faulty, truncationIteration, TRUNCATION_ITERATIONS);
     expect(failures).toEqual([]);
-    expect(runs).toBeGreaterThan(0);
+    expect(runs, `ran ${runs} of ${TRUNCATION_ITERATIONS} iterations within ${BUDGET_MS} ms`).toBe(
+      TRUNCATION_ITERATIONS,
+    );
   });
 
   it('over TCP on 127.0.0.1', async () => {
-    const { runs, failures } = await stress(overTcp, truncationIteration);
+    const { runs, failures } = await stress(overTcp, truncationIteration, TRUNCATION_ITERATIONS);
     expect(failures).toEqual([]);
-    expect(runs).toBeGreaterThan(0);
+    expect(runs, `ran ${runs} of ${TRUNCATION_ITERATIONS} iterations within ${BUDGET_MS} ms`).toBe(
+      TRUNCATION_ITERATIONS,
+    );
   });
 });
 
