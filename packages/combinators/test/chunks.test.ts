@@ -94,4 +94,53 @@ describe('chunks', () => {
     peer.abort();
     flow.abort();
   });
+
+  it('tells its caller’s signal from a read that the flow itself aborted', async () => {
+    // The caller's signal: chunks' own aborted error, carrying the reason.
+    const [peer, flow] = testPair();
+    const ac = new AbortController();
+    const reason = new Error('caller stops');
+    const it1 = chunks(flow, { signal: ac.signal });
+    const waiting = it1.next();
+    ac.abort(reason);
+    const byCaller = await waiting.then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(byCaller instanceof FlowkitError && byCaller.error).toMatchObject({
+      type: 'aborted',
+      message: 'chunks was aborted by its signal',
+      cause: reason,
+    });
+    // An already-fired signal: the same error at the first next(), no read.
+    const fired = chunks(flow, { signal: AbortSignal.abort(reason) });
+    const early = await fired.next().then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(early instanceof FlowkitError && early.error.message).toBe('chunks was aborted by its signal');
+
+    // flow.abort(): the flow's own error, passed through as it is.
+    const it2 = chunks(flow, { signal: new AbortController().signal });
+    const pending = it2.next();
+    flow.abort(new Error('local abort'));
+    const byFlow = await pending.then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(byFlow).toBeInstanceOf(FlowkitError);
+    expect((byFlow as FlowkitError).error.type).toBe('aborted');
+    expect((byFlow as FlowkitError).error.message).not.toBe('chunks was aborted by its signal');
+    peer.abort();
+  });
+
+  it('a bad option is a TypeError at the call that names it, not a failure at the first next()', () => {
+    const [peer, flow] = testPair();
+    expect(() => chunks(flow, { signal: 'soon' as never })).toThrow(
+      new TypeError('chunks: signal must be an AbortSignal, got "soon"'),
+    );
+    expect(() => chunks(flow, 5 as never)).toThrow(new TypeError('chunks: options must be an object, got 5'));
+    peer.abort();
+    flow.abort();
+  });
 });

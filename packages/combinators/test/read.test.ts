@@ -100,10 +100,12 @@ describe('readExactly', () => {
   it('rejects a bad n as invalid-option, without reading', async () => {
     const [peer, raw] = testPair();
     const flow = buffered(raw);
-    for (const n of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+    for (const n of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
       const r = await readExactly(flow, n);
       expect(!r.ok && r.error).toMatchObject({ type: 'invalid-option', option: 'n' });
     }
+    const negative = await readExactly(flow, -1);
+    expect(!negative.ok && negative.error.message).toBe('n must be an integer ≥ 0, got -1');
     const zero = await readExactly(flow, 0);
     expect(zero.ok && zero.value.byteLength).toBe(0);
     peer.abort();
@@ -123,6 +125,29 @@ describe('readExactly', () => {
     await peer.write(new Uint8Array([3, 4, 5]));
     const again = await readExactly(flow, 5);
     expect(again.ok && Array.from(again.value)).toEqual([1, 2, 3, 4, 5]);
+    peer.abort();
+    flow.abort();
+  });
+
+  it('an already-fired signal: its own aborted error with the reason, nothing read', async () => {
+    const [peer, raw] = testPair();
+    const flow = buffered(raw);
+    await peer.write(new Uint8Array([1, 2, 3]));
+    const reason = new Error('not now');
+    const r = await readExactly(flow, 2, { signal: AbortSignal.abort(reason) });
+    expect(!r.ok && r.error).toMatchObject({
+      type: 'aborted',
+      message: 'readExactly was aborted by its signal',
+      cause: reason,
+    });
+    const all = await readAll(flow, { limit: 10, signal: AbortSignal.abort(reason) });
+    expect(!all.ok && all.error).toMatchObject({
+      message: 'readAll was aborted by its signal',
+      cause: reason,
+    });
+    // Nothing was consumed by either.
+    const next = await flow.read();
+    expect(next.ok && next.value !== EOF && Array.from(next.value)).toEqual([1, 2, 3]);
     peer.abort();
     flow.abort();
   });
