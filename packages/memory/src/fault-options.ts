@@ -9,6 +9,7 @@ import {
   readOptions,
   show,
 } from '@flowkit/kernel';
+import { guarded } from './guarded.js';
 
 /**
  * Faults injected into a memory connection, to test protocol code against
@@ -120,7 +121,7 @@ function readFields<T extends OptionTable>(
       return err(invalidOption(prefix + key, `is not a known ${what} (expected ${known.join(', ')})`));
     }
   }
-  const read = readOptions(value, table, { prefix });
+  const read = readOptions(value, guarded(table), { prefix });
   if (read.ok && required !== undefined && read.value[required] === undefined) {
     return err(invalidOption(prefix + required, 'is required'));
   }

@@ -1,6 +1,7 @@
 import { type InvalidOptionError, ok, type Result } from '@flowkit/flow-types';
 import { any, integer, type OptionsOf } from '@flowkit/kernel';
 import { type FaultOptions, type FaultPlan, readFaults } from './fault-options.js';
+import { guarded } from './guarded.js';
 
 /** The default per-direction capacity: 64 KiB. */
 export const DEFAULT_CAPACITY = 64 * 1024;
@@ -20,7 +21,7 @@ export interface ConnectionOptions {
 }
 
 /** The option table of {@link ConnectionOptions}; `faults` is read by `readFaults`. @internal */
-export const CONNECTION_OPTIONS = { capacity: integer({ min: 1 }), faults: any() };
+export const CONNECTION_OPTIONS = guarded({ capacity: integer({ min: 1 }), faults: any() });
 
 /** Checked connection options. @internal */
 export interface ConnectionPlan {

@@ -8,6 +8,7 @@ import {
 } from '@flowkit/flow-types';
 import { AcceptQueue, integer, invalidOption, readOptions, signal, text } from '@flowkit/kernel';
 import type { MemoryFlow } from './flow.js';
+import { guarded } from './guarded.js';
 import {
   CONNECTION_OPTIONS,
   type ConnectionOptions,
@@ -122,13 +123,13 @@ class NamedListener implements MemoryListener, Entry {
   }
 }
 
-const LISTEN_OPTIONS = {
+const LISTEN_OPTIONS = guarded({
   name: text({ nonEmpty: true }),
   ...CONNECTION_OPTIONS,
   backlog: integer({ min: 1, max: 65535 }),
-};
+});
 
-const CONNECT_OPTIONS = { name: text({ nonEmpty: true }), signal: signal() };
+const CONNECT_OPTIONS = guarded({ name: text({ nonEmpty: true }), signal: signal() });
 
 const nameRequired = () => err(invalidOption('name', 'must be a non-empty string, got undefined'));
 
