@@ -81,6 +81,7 @@ export function connect(given: BrowserConnectOptions): Promise<Result<WebSocketF
       o.signal?.removeEventListener('abort', onAbort);
       ws.removeEventListener('open', onOpen);
       ws.removeEventListener('close', onClose);
+      ws.removeEventListener('error', onError);
     };
     const fail = (error: ConnectError): void => {
       settle();
@@ -104,8 +105,12 @@ export function connect(given: BrowserConnectOptions): Promise<Result<WebSocketF
         type: 'io',
         message: `WebSocket connection to ${label} failed before it opened (code ${event.code}); the runtime does not say why: nothing listening, a rejected certificate or an HTTP error look alike`,
       });
+    // 'error' says nothing more than the 'close' after it; listening keeps
+    // implementations that throw on an unheard 'error' (Node's ws) quiet.
+    const onError = (): void => {};
     ws.addEventListener('open', onOpen);
     ws.addEventListener('close', onClose);
+    ws.addEventListener('error', onError);
     if (o.timeout !== undefined) {
       timer = setTimeout(
         () =>

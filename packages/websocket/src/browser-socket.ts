@@ -64,6 +64,8 @@ export function browserMessageSocket(ws: WebSocket): MessageSocket {
         if (typeof data === 'string') sink.onText(data);
         else if (data instanceof ArrayBuffer) sink.onBinary(new Uint8Array(data));
       });
+      // The 'close' that follows says how the connection ended; see browser-connect.ts.
+      ws.addEventListener('error', () => {});
       ws.addEventListener('close', (event: CloseEvent) => {
         if (timer !== undefined) clearTimeout(timer);
         timer = undefined;
