@@ -151,4 +151,30 @@ describe('wss: is secure by default', () => {
       'key',
     ]);
   });
+
+  it('mutual TLS: with requestCert a client without a certificate is refused, with one under ca it connects', async () => {
+    const l = await listen({
+      cert: certs.good.chain,
+      key: certs.good.key,
+      ca: certs.root.cert,
+      requestCert: true,
+    });
+    if (!l.ok) throw new Error(l.error.message);
+    try {
+      const client = { ca: [certs.root.cert, certs.inter.cert], servername: 'localhost' };
+      const without = await connect({ url: l.value.address.url, ...client });
+      if (without.ok) without.value.abort();
+      expect(without.ok ? 'connected' : without.error.type).toBe('certificate');
+      const withCert = await connect({
+        url: l.value.address.url,
+        ...client,
+        cert: certs.client.cert,
+        key: certs.client.key,
+      });
+      if (!withCert.ok) throw new Error(withCert.error.message);
+      withCert.value.abort();
+    } finally {
+      await l.value.close();
+    }
+  });
 });
