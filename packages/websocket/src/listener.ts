@@ -56,7 +56,19 @@ function describe(
   };
 }
 
+/** The path of a request target, or undefined when it does not parse (never a throw inside an event handler). */
+function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'ws://host').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 function refuse(socket: Duplex, status: string): void {
+  // Node's HTTP server stops listening for errors on a socket it hands to
+  // 'upgrade': a client that resets now must not crash the process.
+  socket.on('error', () => {});
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
 }
 
@@ -122,7 +134,7 @@ export class WebSocketListener implements Listener<WebSocketFlow, WebSocketAddre
 
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = this.#setup.path;
-    if (path !== undefined && new URL(request.url ?? '/', 'ws://x').pathname !== path) {
+    if (path !== undefined && pathOf(request.url) !== path) {
       // On an application's server another 'upgrade' handler may own that path.
       if (this.#setup.owned) refuse(socket, '404 Not Found');
       return;

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createConnection } from 'node:net';
 import { EOF, type ReadResult } from '@flowkit/flow-types';
 import { describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -227,6 +227,29 @@ describe('listeners', () => {
       expect(wrong.ok ? 'connected' : wrong.error.message).toContain('HTTP 404');
       const http = await fetch(l.value.address.url.replace('ws:', 'http:'));
       expect(http.status).toBe(426);
+    } finally {
+      await l.value.close();
+    }
+  });
+
+  it('clients that reset right after an upgrade request to a wrong path leave the listener serving', async () => {
+    const l = await listen({ path: '/flows' });
+    if (!l.ok) throw new Error(l.error.message);
+    try {
+      const { port } = l.value.address;
+      for (let i = 0; i < 20; i++) {
+        const socket = createConnection({ host: '127.0.0.1', port });
+        socket.on('error', () => {});
+        await once(socket, 'connect');
+        socket.write(
+          `GET /other HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${'A'.repeat(22)}==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        );
+        socket.resetAndDestroy();
+      }
+      const [dialed, accepted] = await Promise.all([connect({ url: l.value.address.url }), l.value.accept()]);
+      expect(dialed.ok && accepted.ok).toBe(true);
+      if (dialed.ok) dialed.value.abort();
+      if (accepted.ok) accepted.value.abort();
     } finally {
       await l.value.close();
     }
