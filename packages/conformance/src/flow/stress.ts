@@ -56,8 +56,9 @@ function streams(flows: number, count: number): FlowCase {
       `${flows} flow${flows === 1 ? '' : 's'} × ${count} message${count === 1 ? '' : 's'}, echoed and checked per flow` +
       (batched ? ` (at most ${OPEN_AT_ONCE} open at once)` : ', all at once'),
     run: async (ctx) => {
-      const deadline = Date.now() + ctx.transferTimeoutMs;
       for (let start = 0; start < flows; start += OPEN_AT_ONCE) {
+        // Each batch gets the transfer time; the case's timeout bounds them all.
+        const deadline = Date.now() + ctx.transferTimeoutMs;
         const batch = Array.from({ length: Math.min(OPEN_AT_ONCE, flows - start) }, (_, i) => start + i);
         await ctx.withPairs(batch.length, (pairs) =>
           Promise.all(
