@@ -357,3 +357,41 @@ describe('connections nobody accepts hold bounded resources', () => {
     expect(results.filter((r) => r.ok).length).toBe(3);
   });
 });
+
+describe('a raw peer that sends FIN without close_notify', () => {
+  it('reads as truncated on a listen() flow (server side), never EOF', async () => {
+    const l = await tlsListener();
+    const { raw, tls } = await rawClient(l.address.port);
+    const accepted = await l.accept();
+    if (!accepted.ok) throw new Error(accepted.error.message);
+    await new Promise<void>((resolve) => tls.write('last words', () => resolve()));
+    const first = await accepted.value.read();
+    expect(first.ok && first.value !== EOF && Buffer.from(first.value).toString()).toBe('last words');
+    raw.end(); // TCP FIN under the TLS session: no close_notify
+    expect(readType(await within(3_000, accepted.value.read()))).toBe('truncated');
+    expect(readType(await accepted.value.read())).toBe('truncated');
+    accepted.value.abort();
+  });
+
+  it('reads as truncated on a connect() flow (client side), never EOF', async () => {
+    const server = createServer({ allowHalfOpen: true }, (raw) => {
+      raw.on('error', () => {});
+      const s = new TLSSocket(raw, {
+        isServer: true,
+        secureContext: createSecureContext({ cert: m.good.chain, key: m.good.key }),
+      });
+      s.on('error', () => {});
+      s.once('secure', () => s.write('last words', () => raw.end()));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as AddressInfo).port;
+    const r = await connect({ host: '127.0.0.1', port, ca: m.root.cert, servername: 'localhost' });
+    if (!r.ok) throw new Error(r.error.message);
+    onTestFinished(() => r.value.abort());
+    const first = await r.value.read();
+    expect(first.ok && first.value !== EOF && Buffer.from(first.value).toString()).toBe('last words');
+    expect(readType(await within(3_000, r.value.read()))).toBe('truncated');
+  });
+});
