@@ -65,6 +65,48 @@ export interface FromNodeDuplexOptions<A = undefined> {
   readonly label?: string;
   /** Transport-specific behaviour; see {@link SocketFlowHooks}. */
   readonly hooks?: SocketFlowHooks;
+  /**
+   * Computes both addresses (and the label, when `label` is not given) from
+   * the duplex on first use instead of at creation: an idle flow then holds
+   * no address objects (Node caches its own on first access, too). The flow
+   * calls it at the latest when data first moves or the connection ends, so
+   * the handle is usually still there; it gets these options too, so
+   * `localAddress`/`remoteAddress` given alongside can stand in when Node no
+   * longer knows an address. Transports pass one module-level function (a
+   * closure per flow would keep its whole scope alive). Default: none (the
+   * static options are used).
+   */
+  readonly describe?: (duplex: Duplex, options: FromNodeDuplexOptions<A>) => SocketFlowDescription<A>;
+}
+
+/** What {@link FromNodeDuplexOptions.describe} returns. */
+export interface SocketFlowDescription<A> {
+  readonly localAddress: A;
+  readonly remoteAddress: A;
+  /** Names the remote in error messages. */
+  readonly label: string;
+}
+
+/**
+ * What an idle flow does not need: allocated when data first moves, or on
+ * the first `closeWrite`/`close`/`abort`, or a failure.
+ */
+interface Later {
+  /** See {@link SocketFlow.bytesRead}, {@link SocketFlow.bytesWritten}. */
+  bytesRead: number;
+  bytesWritten: number;
+  // Why writes now return `closed`; set when the write half leaves `open`.
+  writeError: WriteError | undefined;
+  drainWaiters: ((result: WriteResult) => void)[] | undefined;
+  closeWrite: Settled<WriteResult> | undefined;
+  close: Settled<void> | undefined;
+  // 'drain' and 'finish' are listened for only once a write had to wait or end() was called.
+  drainListening: boolean;
+  finishListening: boolean;
+  // Set by abort(); an 'error' event after it changes nothing.
+  aborted: boolean;
+  // The handle is gone (or the flow aborted): a later close() resolves at once.
+  released: boolean;
 }
 
 /**
@@ -116,53 +158,28 @@ function defaultReset(duplex: Duplex): void {
  * - Half-close is real: the duplex is switched to `allowHalfOpen`.
  */
 export class SocketFlow<A = undefined> implements Flow {
-  /** This end's address, as the transport describes it; fixed at creation. */
-  readonly localAddress: A;
-  /** The remote's address, as the transport describes it; fixed at creation. */
-  readonly remoteAddress: A;
-  /** Names the remote in error messages. */
-  readonly label: string;
-
   readonly #duplex: Duplex;
-  readonly #highWaterMark: number;
-  readonly #hooks: SocketFlowHooks | undefined;
-  readonly #reads = new ReadQueue();
+  // The options as given: transports share one object among their flows.
+  readonly #options: FromNodeDuplexOptions<A>;
+  #description: SocketFlowDescription<A> | undefined;
+  // Allocated on first data or read: an idle flow holds no queue.
+  #queue: ReadQueue | undefined;
   #write: WriteHalf = 'open';
-  // Why writes now return `closed`; set when the write half leaves `open`.
-  #writeError: WriteError | undefined;
   // The duplex is paused: above the high-water mark, or handed over paused.
   #paused: boolean;
-  // Set by abort(); an 'error' event after it changes nothing.
-  #aborted = false;
-  // The handle is gone (or the flow aborted): a later close() resolves at once.
-  #released = false;
-
-  // Allocated on first use: an idle flow holds none of these.
-  #drainWaiters: ((result: WriteResult) => void)[] | undefined;
-  #closeWrite: Settled<WriteResult> | undefined;
-  #close: Settled<void> | undefined;
-  // 'drain' and 'finish' are listened for only once a write had to wait or end() was called.
-  #drainListening = false;
-  #finishListening = false;
-
-  #bytesRead = 0;
-  #bytesWritten = 0;
+  #later: Later | undefined;
 
   /** Prefer {@link fromNodeDuplex}. Takes ownership of `duplex`. */
   constructor(duplex: Duplex, options: FromNodeDuplexOptions<A> = {}) {
     this.#duplex = duplex;
-    this.localAddress = options.localAddress as A;
-    this.remoteAddress = options.remoteAddress as A;
-    this.label = options.label ?? 'the peer';
-    const highWaterMark = options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
+    this.#options = options;
+    const highWaterMark = options.readHighWaterMark;
     // 0 would pause on the first chunk and never resume; NaN would never pause.
-    if (!Number.isInteger(highWaterMark) || highWaterMark <= 0) {
+    if (highWaterMark !== undefined && (!Number.isInteger(highWaterMark) || highWaterMark <= 0)) {
       throw new TypeError(
         `fromNodeDuplex: readHighWaterMark must be an integer > 0, got ${show(highWaterMark)}`,
       );
     }
-    this.#highWaterMark = highWaterMark;
-    this.#hooks = options.hooks;
 
     // Without this Node ends our side as soon as the remote's FIN arrives,
     // and half-close silently becomes a full close.
@@ -184,8 +201,71 @@ export class SocketFlow<A = undefined> implements Flow {
       this.#write = 'closing';
       this.#listenForFinish();
     }
-    if (this.#write !== 'open') this.#writeError = this.#closedForWriting();
+    if (this.#write !== 'open') this.#more().writeError = this.#closedForWriting();
     duplex.on('data', SocketFlow.#dataListener);
+  }
+
+  /** This end's address, as the transport describes it; fixed once known. */
+  get localAddress(): A {
+    return this.#options.describe === undefined
+      ? (this.#options.localAddress as A)
+      : this.#describe().localAddress;
+  }
+
+  /** The remote's address, as the transport describes it; fixed once known. */
+  get remoteAddress(): A {
+    return this.#options.describe === undefined
+      ? (this.#options.remoteAddress as A)
+      : this.#describe().remoteAddress;
+  }
+
+  /** Names the remote in error messages. */
+  get label(): string {
+    const given = this.#options.label;
+    if (given !== undefined) return given;
+    return this.#options.describe === undefined ? 'the peer' : this.#describe().label;
+  }
+
+  #describe(): SocketFlowDescription<A> {
+    this.#description ??= this.#options.describe!(this.#duplex, this.#options);
+    return this.#description;
+  }
+
+  /** Takes the description while the handle still exists (a no-op without `describe`). */
+  #keepDescription(): void {
+    if (this.#description === undefined && this.#options.describe !== undefined) this.#describe();
+  }
+
+  /**
+   * The flow leaves idleness (data moves, a close or abort begins, a
+   * failure): the description is taken now, while the handle is usually
+   * still there.
+   */
+  #more(): Later {
+    if (this.#later !== undefined) return this.#later;
+    this.#keepDescription();
+    this.#later = {
+      bytesRead: 0,
+      bytesWritten: 0,
+      writeError: undefined,
+      drainWaiters: undefined,
+      closeWrite: undefined,
+      close: undefined,
+      drainListening: false,
+      finishListening: false,
+      aborted: false,
+      released: false,
+    };
+    return this.#later;
+  }
+
+  #reads(): ReadQueue {
+    this.#queue ??= new ReadQueue();
+    return this.#queue;
+  }
+
+  get #highWaterMark(): number {
+    return this.#options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
   }
 
   // Node calls listeners with `this` = the duplex; these find the flow on it.
@@ -209,19 +289,20 @@ export class SocketFlow<A = undefined> implements Flow {
   };
 
   #listenForFinish(): void {
-    if (this.#finishListening) return;
-    this.#finishListening = true;
+    const later = this.#more();
+    if (later.finishListening) return;
+    later.finishListening = true;
     this.#duplex.on('finish', SocketFlow.#finishListener);
   }
 
   /** Bytes handed to readers or queued for them so far. */
   get bytesRead(): number {
-    return this.#bytesRead;
+    return this.#later?.bytesRead ?? 0;
   }
 
   /** Bytes accepted by `write`/`writev` so far (queued in Node or sent). */
   get bytesWritten(): number {
-    return this.#bytesWritten;
+    return this.#later?.bytesWritten ?? 0;
   }
 
   /**
@@ -232,15 +313,17 @@ export class SocketFlow<A = undefined> implements Flow {
    * are done (after `close`, a failure or `abort`).
    */
   get state(): FlowState {
-    return flowState(this.#reads.state, this.#write);
+    return flowState(this.#queue === undefined ? 'open' : this.#queue.state, this.#write);
   }
 
   // --- read path -----------------------------------------------------------
 
   #onData(chunk: Buffer): void {
-    this.#bytesRead += chunk.length;
-    this.#reads.push(chunk);
-    if (!this.#paused && this.#reads.queuedBytes >= this.#highWaterMark) {
+    const later = this.#later ?? this.#more();
+    later.bytesRead += chunk.length;
+    const reads = this.#reads();
+    reads.push(chunk);
+    if (!this.#paused && reads.queuedBytes >= this.#highWaterMark) {
       this.#paused = true;
       this.#duplex.pause();
     }
@@ -248,7 +331,11 @@ export class SocketFlow<A = undefined> implements Flow {
 
   /** Resumes a paused duplex once the queue is below the mark (and the stream may still send). */
   #resume(): void {
-    if (!this.#paused || this.#reads.queuedBytes >= this.#highWaterMark || this.#reads.state !== 'open') {
+    const reads = this.#queue;
+    if (
+      !this.#paused ||
+      (reads !== undefined && (reads.queuedBytes >= this.#highWaterMark || reads.state !== 'open'))
+    ) {
       return;
     }
     this.#paused = false;
@@ -272,7 +359,7 @@ export class SocketFlow<A = undefined> implements Flow {
    *   nothing is lost and the flow stays usable.
    */
   read(options?: ReadOptions): Promise<ReadResult> {
-    const result = this.#reads.read(options);
+    const result = this.#reads().read(options);
     // The read took a queued chunk synchronously, or waits: either way the
     // queue may now be below the mark (or this is the first read of a
     // connection handed over paused).
@@ -281,7 +368,8 @@ export class SocketFlow<A = undefined> implements Flow {
   }
 
   #onEnd(): void {
-    this.#reads.end();
+    this.#keepDescription();
+    this.#reads().end();
     this.#maybeRelease();
   }
 
@@ -292,24 +380,26 @@ export class SocketFlow<A = undefined> implements Flow {
   }
 
   #closedWrite(): Promise<WriteResult> {
-    return Promise.resolve(err(this.#writeError ?? this.#closedForWriting()));
+    return Promise.resolve(err(this.#later?.writeError ?? this.#closedForWriting()));
   }
 
   #waitDrain(): Promise<WriteResult> {
-    if (!this.#drainListening) {
-      this.#drainListening = true;
+    const later = this.#more();
+    if (!later.drainListening) {
+      later.drainListening = true;
       this.#duplex.on('drain', SocketFlow.#drainListener);
     }
     return new Promise<WriteResult>((resolve) => {
-      if (this.#drainWaiters === undefined) this.#drainWaiters = [resolve];
-      else this.#drainWaiters.push(resolve);
+      if (later.drainWaiters === undefined) later.drainWaiters = [resolve];
+      else later.drainWaiters.push(resolve);
     });
   }
 
   #settleWriters(result: WriteResult): void {
-    const waiters = this.#drainWaiters;
+    const later = this.#later;
+    const waiters = later?.drainWaiters;
     if (waiters === undefined || waiters.length === 0) return;
-    this.#drainWaiters = undefined;
+    later!.drainWaiters = undefined;
     for (const resolve of waiters) resolve(result);
   }
 
@@ -329,7 +419,7 @@ export class SocketFlow<A = undefined> implements Flow {
     if (this.#write !== 'open') return this.#closedWrite();
     const n = buffer.byteLength;
     if (n === 0) return OK_PROMISE;
-    this.#bytesWritten += n;
+    (this.#later ?? this.#more()).bytesWritten += n;
     return this.#duplex.write(buffer) ? OK_PROMISE : this.#waitDrain();
   }
 
@@ -355,11 +445,12 @@ export class SocketFlow<A = undefined> implements Flow {
     if (nonEmpty === 0) return OK_PROMISE;
     if (nonEmpty === 1) return this.write(only!);
     const duplex = this.#duplex;
+    const later = this.#later ?? this.#more();
     let flushed = true;
     duplex.cork();
     for (const b of buffers) {
       if (b.byteLength === 0) continue;
-      this.#bytesWritten += b.byteLength;
+      later.bytesWritten += b.byteLength;
       flushed = duplex.write(b);
     }
     duplex.uncork();
@@ -370,7 +461,7 @@ export class SocketFlow<A = undefined> implements Flow {
     if (this.#write === 'closing' || this.#write === 'open') this.#write = 'closed';
     // 'drain' is not emitted once end() was called; the flush is the answer.
     this.#settleWriters(ok());
-    this.#closeWrite?.settle(ok());
+    this.#later?.closeWrite?.settle(ok());
     this.#maybeRelease();
   }
 
@@ -388,19 +479,20 @@ export class SocketFlow<A = undefined> implements Flow {
    * resolve `closed`; reads go on until the remote's `EOF`. Never rejects.
    */
   closeWrite(): Promise<WriteResult> {
-    if (this.#closeWrite === undefined) {
+    const later = this.#more();
+    if (later.closeWrite === undefined) {
       const settled = new Settled<WriteResult>();
-      this.#closeWrite = settled;
+      later.closeWrite = settled;
       switch (this.#write) {
         case 'closed':
           settled.settle(ok());
           break;
         case 'failed':
-          settled.settle(err(this.#writeError ?? this.#closedForWriting()));
+          settled.settle(err(later.writeError ?? this.#closedForWriting()));
           break;
         case 'open':
           this.#write = 'closing';
-          this.#writeError = this.#closedForWriting();
+          later.writeError = this.#closedForWriting();
           this.#listenForFinish();
           this.#duplex.end();
           break;
@@ -409,7 +501,7 @@ export class SocketFlow<A = undefined> implements Flow {
           break;
       }
     }
-    return this.#closeWrite.promise;
+    return later.closeWrite.promise;
   }
 
   /**
@@ -433,11 +525,12 @@ export class SocketFlow<A = undefined> implements Flow {
    * every call returns the same promise. Never rejects.
    */
   close(options?: CloseOptions): Promise<void> {
-    let close = this.#close;
+    const later = this.#more();
+    let close = later.close;
     if (close === undefined) {
       close = new Settled<void>();
-      this.#close = close;
-      if (this.#released) close.settle();
+      later.close = close;
+      if (later.released) close.settle();
       else {
         // Its result needs no answer here: a failed flush fails the flow,
         // and a failed flow is released.
@@ -453,11 +546,15 @@ export class SocketFlow<A = undefined> implements Flow {
 
   /** Once `close` was called and both halves are done, frees the handle; `'close'` then settles it. */
   #maybeRelease(): void {
-    const close = this.#close;
+    const later = this.#later;
+    const close = later?.close;
     if (close === undefined || close.settled) return;
-    if (this.#reads.state === 'open' || this.#write === 'open' || this.#write === 'closing') return;
-    if (!this.#duplex.destroyed) this.#duplex.destroy();
-    else if (this.#released) close.settle();
+    if (this.#queue?.state !== 'eof' && this.#queue?.state !== 'failed') return;
+    if (this.#write === 'open' || this.#write === 'closing') return;
+    if (!this.#duplex.destroyed) {
+      this.#keepDescription();
+      this.#duplex.destroy();
+    } else if (later!.released) close.settle();
   }
 
   /**
@@ -471,39 +568,43 @@ export class SocketFlow<A = undefined> implements Flow {
    * repeatedly.
    */
   abort(reason?: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
+    const later = this.#more();
+    if (later.aborted) return;
+    later.aborted = true;
+    if (!this.#duplex.destroyed) this.#keepDescription();
     const message = `flow to ${this.label} was aborted`;
-    this.#reads.abort(
+    this.#reads().abort(
       reason === undefined ? { type: 'aborted', message } : { type: 'aborted', message, cause: reason },
     );
-    if (this.#write !== 'failed' || this.#writeError === undefined) {
-      this.#writeError = closedError(message, reason);
+    if (this.#write !== 'failed' || later.writeError === undefined) {
+      later.writeError = closedError(message, reason);
     }
     this.#write = 'failed';
-    this.#settleWriters(err(this.#writeError));
-    this.#closeWrite?.settle(err(this.#writeError));
-    if (!this.#duplex.destroyed) (this.#hooks?.reset ?? defaultReset)(this.#duplex);
-    this.#released = true;
-    this.#close?.settle();
+    const closed = err(later.writeError);
+    this.#settleWriters(closed);
+    later.closeWrite?.settle(closed);
+    if (!this.#duplex.destroyed) (this.#options.hooks?.reset ?? defaultReset)(this.#duplex);
+    later.released = true;
+    later.close?.settle();
   }
 
   // --- failure ---------------------------------------------------------------
 
   #fail(error: FlowError): void {
-    this.#reads.fail(error);
+    this.#reads().fail(error);
     if (this.#write === 'open' || this.#write === 'closing') {
+      const later = this.#more();
       this.#write = 'failed';
-      this.#writeError = closedError(`flow to ${this.label} can no longer send: ${error.message}`, error);
-      this.#settleWriters(err(this.#writeError));
+      later.writeError = closedError(`flow to ${this.label} can no longer send: ${error.message}`, error);
+      this.#settleWriters(err(later.writeError));
       // The FIN did not leave: what stopped it is the closeWrite result.
-      this.#closeWrite?.settle(err(error));
+      later.closeWrite?.settle(err(error));
     }
   }
 
   #onError(error: unknown): void {
-    if (this.#aborted) return;
-    const mapError = this.#hooks?.mapError;
+    if (this.#later?.aborted) return;
+    const mapError = this.#options.hooks?.mapError;
     this.#fail(mapError === undefined ? flowErrorFromNode(error, this.label) : mapError(error));
     this.#maybeRelease();
   }
@@ -513,15 +614,14 @@ export class SocketFlow<A = undefined> implements Flow {
     if ((this.#write === 'open' || this.#write === 'closing') && this.#duplex.writableFinished) {
       this.#onFinish();
     }
-    if (
-      !this.#aborted &&
-      (this.#reads.state === 'open' || this.#write === 'open' || this.#write === 'closing')
-    ) {
+    const later = this.#more();
+    const reading = this.#queue === undefined || this.#queue.state === 'open';
+    if (!later.aborted && (reading || this.#write === 'open' || this.#write === 'closing')) {
       this.#fail({ type: 'io', message: `connection to ${this.label} was closed before end-of-stream` });
     }
-    this.#settleWriters(err(this.#writeError ?? closedError(`flow to ${this.label} is closed`)));
-    this.#released = true;
-    this.#close?.settle();
+    this.#settleWriters(err(later.writeError ?? closedError(`flow to ${this.label} is closed`)));
+    later.released = true;
+    later.close?.settle();
   }
 }
 

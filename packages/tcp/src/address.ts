@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import type { SocketFlow } from '@flowkit/node-duplex';
+import type { Duplex } from 'node:stream';
+import type { FromNodeDuplexOptions, SocketFlow, SocketFlowDescription } from '@flowkit/node-duplex';
 
 /** A TCP endpoint: an IP address, a port and its family. */
 export interface TcpAddress {
@@ -27,13 +28,33 @@ function family(value: string | undefined, host: string): 'IPv4' | 'IPv6' {
   return host.includes(':') ? 'IPv6' : 'IPv4';
 }
 
-/** The local and remote addresses of a connected socket. */
-export function socketAddresses(
-  socket: Socket,
-  fallback: { host: string; port: number },
-): { localAddress: TcpAddress; remoteAddress: TcpAddress } {
+/** `host` and `port` back from a label made by {@link formatTcpAddress}. */
+function parseLabel(label: string): { host: string; port: number } | undefined {
+  const colon = label.lastIndexOf(':');
+  const port = Number(label.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port)) return undefined;
+  const host = label.slice(0, colon);
+  return { host: host.startsWith('[') ? host.slice(1, -1) : host, port };
+}
+
+/**
+ * Describes a connected socket for `fromNodeDuplex`'s `describe`: its local
+ * and remote addresses and the label naming the remote. Called once per
+ * flow, on first use (an idle flow holds no address objects). If the handle
+ * is already gone, Node knows no address: a dialed flow's `label` (the
+ * address it dialed) stands in, and an accepted flow is labelled
+ * `a client`.
+ */
+export function describeSocket(
+  duplex: Duplex,
+  options: FromNodeDuplexOptions<TcpAddress>,
+): SocketFlowDescription<TcpAddress> {
+  const socket = duplex as Socket;
   const localHost = socket.localAddress ?? '';
-  const remoteHost = socket.remoteAddress ?? fallback.host;
+  const dialed =
+    socket.remoteAddress === undefined && options.label !== undefined ? parseLabel(options.label) : undefined;
+  const remoteHost = socket.remoteAddress ?? dialed?.host;
+  const remotePort = socket.remotePort ?? dialed?.port ?? 0;
   return {
     localAddress: {
       host: localHost,
@@ -41,9 +62,11 @@ export function socketAddresses(
       family: family(socket.localFamily, localHost),
     },
     remoteAddress: {
-      host: remoteHost,
-      port: socket.remotePort ?? fallback.port,
-      family: family(socket.remoteFamily, remoteHost),
+      host: remoteHost ?? '',
+      port: remotePort,
+      family: family(socket.remoteFamily, remoteHost ?? ''),
     },
+    label:
+      options.label ?? (remoteHost === undefined ? 'a client' : formatTcpAddress(remoteHost, remotePort)),
   };
 }

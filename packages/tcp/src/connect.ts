@@ -1,7 +1,7 @@
 import { type ConnectError, err, type Result } from '@flowkit/flow-types';
 import { fromNodeDuplex } from '@flowkit/node-duplex';
 import { dial } from '@flowkit/socket';
-import { formatTcpAddress, socketAddresses, type TcpAddress, type TcpFlow } from './address.js';
+import { describeSocket, formatTcpAddress, type TcpAddress, type TcpFlow } from './address.js';
 import { readTcpConnectOptions, type TcpConnectOptions } from './options.js';
 
 /**
@@ -38,8 +38,10 @@ export function connect(given: TcpConnectOptions): Promise<Result<TcpFlow, Conne
     { label, signal: options.signal, timeout: options.timeout },
     (socket) =>
       fromNodeDuplex<TcpAddress>(socket, {
-        ...socketAddresses(socket, { host, port }),
+        // The dialed address: it also stands in if the handle is gone before
+        // the addresses were first needed.
         label,
+        describe: describeSocket,
         ...(options.readHighWaterMark === undefined ? {} : { readHighWaterMark: options.readHighWaterMark }),
       }),
   );

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { err, type ListenError, type Result } from '@flowkit/flow-types';
-import { fromNodeDuplex } from '@flowkit/node-duplex';
+import { type FromNodeDuplexOptions, fromNodeDuplex } from '@flowkit/node-duplex';
 import { DEFAULT_MAX_PENDING, type ServerListener, serve } from '@flowkit/socket';
-import { formatTcpAddress, socketAddresses, type TcpAddress, type TcpFlow } from './address.js';
+import { describeSocket, formatTcpAddress, type TcpAddress, type TcpFlow } from './address.js';
 import { readTcpListenOptions, type TcpListenOptions } from './options.js';
 
 /**
@@ -32,6 +32,7 @@ export function listen(given: TcpListenOptions = {}): Promise<Result<TcpListener
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   const label = formatTcpAddress(host, port);
+  let flowOptions: FromNodeDuplexOptions<TcpAddress> | undefined;
   return serve<TcpFlow, TcpAddress>(
     {
       noDelay: options.noDelay ?? true,
@@ -55,15 +56,17 @@ export function listen(given: TcpListenOptions = {}): Promise<Result<TcpListener
           family: info.family === 'IPv6' ? 'IPv6' : 'IPv4',
         };
       },
-      wrap: (socket, bound) => {
-        const addresses = socketAddresses(socket, bound);
-        return fromNodeDuplex<TcpAddress>(socket, {
-          ...addresses,
-          label: formatTcpAddress(addresses.remoteAddress.host, addresses.remoteAddress.port),
+      wrap: (socket) => {
+        // One options object for every flow of this listener: an idle
+        // accepted flow holds nothing of its own but the flow itself. Its
+        // label comes from its remote address, on first use.
+        flowOptions ??= {
+          describe: describeSocket,
           ...(options.readHighWaterMark === undefined
             ? {}
             : { readHighWaterMark: options.readHighWaterMark }),
-        });
+        };
+        return fromNodeDuplex<TcpAddress>(socket, flowOptions);
       },
     },
   );

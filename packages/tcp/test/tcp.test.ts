@@ -1,6 +1,6 @@
 import { EOF } from '@flowkit/flow-types';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, listen, type TcpListener } from '../src/index.js';
+import { connect, formatTcpAddress, listen, type TcpListener } from '../src/index.js';
 
 const open: TcpListener[] = [];
 afterEach(async () => {
@@ -12,6 +12,16 @@ async function bound(host: string): Promise<TcpListener> {
   if (!r.ok) throw new Error(r.error.message);
   open.push(r.value);
   return r.value;
+}
+
+/** A listener on `host` and one connected pair through it, nothing used yet. */
+async function pairOver(host: string) {
+  const listener = await bound(host);
+  const accepted = listener.accept();
+  const dialed = await connect({ host, port: listener.address.port });
+  const acc = await accepted;
+  if (!dialed.ok || !acc.ok) throw new Error('no pair');
+  return { listener, a: dialed.value, b: acc.value };
 }
 
 describe.each([
@@ -40,6 +50,26 @@ describe.each([
     expect(a.bytesWritten).toBe(5);
     expect(b.bytesRead).toBe(5);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('addresses are computed on first use, and still known once the flows have closed', async () => {
+    const { listener, a, b } = await pairOver(host);
+    // Nobody asked for an address yet: close() takes them before the handle goes.
+    await Promise.all([a.close(), b.close()]);
+    expect(a.remoteAddress).toEqual(listener.address);
+    expect(b.localAddress).toEqual(listener.address);
+    expect(b.remoteAddress).toEqual(a.localAddress);
+    expect(b.label).toBe(formatTcpAddress(a.localAddress.host, a.localAddress.port));
+  });
+
+  it('a dialed flow reset before any use still names the address it dialed', async () => {
+    const { listener, a: dialer, b: acceptor } = await pairOver(host);
+    acceptor.abort(); // RST
+    const r = await dialer.read();
+    expect(!r.ok && r.error.type).toBe('reset');
+    if (!r.ok) expect(r.error.message).toContain(String(listener.address.port));
+    expect(dialer.remoteAddress.port).toBe(listener.address.port);
+    expect(dialer.remoteAddress.host).toBe(host);
   });
 
   it('refused: a typed error that names the address', async () => {
