@@ -40,10 +40,23 @@ const PEER_REFUSED: Record<string, string> = {
   ERR_SSL_NO_SHARED_CIPHER: 'no cipher suite in common',
 };
 
+/**
+ * OpenSSL's codes for a first record that is not TLS at all: a plaintext
+ * client on a TLS port (its bytes read as a record header with a nonsense
+ * version or length), or an HTTP request.
+ */
+const NOT_TLS_CODES = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_HTTP_REQUEST',
+  'ERR_SSL_HTTPS_PROXY_REQUEST',
+  'ERR_SSL_UNKNOWN_PROTOCOL',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_RECORD_LENGTH_MISMATCH',
+]);
+
 const VERSION_CODES = new Set([
   'ERR_SSL_UNSUPPORTED_PROTOCOL',
   'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
   'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
   'ERR_SSL_UNSUPPORTED_SSL_VERSION',
 ]);
@@ -76,6 +89,33 @@ export function handshakeError(error: unknown, peer: string): ConnectError {
   const c = code ?? '';
   const withCode = <T extends ConnectError>(e: T): T =>
     code === undefined ? { ...e, cause: error } : { ...e, code, cause: error };
+  if (c === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    // Each name in its place: the certificate's names, then the one expected
+    // (the peer is named by its address, not by the name it failed to match).
+    const { host, cert } = error as {
+      host?: unknown;
+      cert?: { subjectaltname?: unknown; subject?: { CN?: unknown } };
+    };
+    const names =
+      typeof cert?.subjectaltname === 'string' && cert.subjectaltname !== ''
+        ? cert.subjectaltname
+        : typeof cert?.subject?.CN === 'string'
+          ? `CN=${cert.subject.CN}`
+          : undefined;
+    if (typeof host === 'string' && names !== undefined) {
+      const at = /\(([^()]*)\)$/.exec(peer)?.[1] ?? peer;
+      return withCode({
+        type: 'certificate',
+        message: `certificate of ${at} does not match the expected host name: it is for ${names}, not for ${host} (${c})`,
+      });
+    }
+  }
+  if (NOT_TLS_CODES.has(c)) {
+    return withCode({
+      type: 'handshake',
+      message: `TLS handshake with ${peer} failed: the peer did not speak TLS (its first bytes are not a TLS record: plain TCP or HTTP?) (${c})`,
+    });
+  }
   const certReason = CERTIFICATE_REASONS[c];
   if (certReason !== undefined) {
     const extra = c === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `: ${detail(error)}` : '';

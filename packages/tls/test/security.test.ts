@@ -395,3 +395,20 @@ describe('a raw peer that sends FIN without close_notify', () => {
     expect(readType(await within(3_000, r.value.read()))).toBe('truncated');
   });
 });
+
+describe('a peer that does not speak TLS', () => {
+  it('is reported to onHandshakeError as such, not as a version mismatch', async () => {
+    const errors: string[] = [];
+    const l = await tlsListener({ onHandshakeError: (e: { message: string }) => errors.push(e.message) });
+    const plain = netConnect({ host: '127.0.0.1', port: l.address.port });
+    plain.on('error', () => {});
+    const closed = once(plain, 'close');
+    plain.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    plain.resume();
+    await within(5_000, closed);
+    for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/the peer did not speak TLS/);
+    expect(errors[0]).not.toMatch(/no TLS version in common/);
+  });
+});
