@@ -20,7 +20,9 @@ describe('pnpm start (the tour)', () => {
     let stderr = '';
     let interrupted = false;
     let sawSocketFile = false;
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    // 'close', not 'exit': 'exit' can come before the last stderr bytes are read,
+    // and the cleanup line is among the last the tour writes.
+    const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
