@@ -3,6 +3,7 @@ import { err, type ListenError, type Result } from '@flowkit/flow-types';
 import { fromNodeDuplex } from '@flowkit/node-duplex';
 import { DEFAULT_MAX_PENDING, listenErrorFromNode, type ServerListener, serve } from '@flowkit/socket';
 import { formatUnixAddress, netPath, type UnixAddress, type UnixFlow } from './address.js';
+import { acquire } from './lock.js';
 import { readListenOptions, type UnixListenOptions } from './options.js';
 import { clearStaleSocket } from './stale.js';
 
@@ -15,7 +16,9 @@ export type UnixListener = ServerListener<UnixFlow, UnixAddress>;
  * A socket file already at `path` is removed only when it is a socket that
  * refuses connections (a stale leftover). A live socket is `in-use`; a
  * regular file, a directory or anything else is `exists`; neither is
- * touched. `mode` is applied with chmod right after the bind, before any
+ * touched. Replacing a stale file is safe against a concurrent `listen` of
+ * the same path, in this process or another (Linux: a lock per path held
+ * for the check, unlink and bind). `mode` is applied with chmod right after the bind, before any
  * connection is accepted. Closing the listener removes the socket file.
  *
  * Errors (values, never thrown): `invalid-option` (before any I/O, e.g. a
@@ -28,10 +31,32 @@ export async function listen(given: UnixListenOptions): Promise<Result<UnixListe
   if (!read.ok) return err(read.error);
   const { options, target } = read;
   const label = formatUnixAddress(target);
-  if ('path' in target) {
+  if (!('path' in target)) return bind(target, options, label);
+  // Check, unlink and bind under the path's lock: two listens racing on one
+  // stale path are served one after the other, and the second finds the
+  // first one's live socket (in-use) instead of unlinking it.
+  const lock = await acquire(target.path);
+  if (lock === 'busy') {
+    return err({
+      type: 'in-use',
+      message: `${target.path} is being bound by another listener`,
+      code: 'EADDRINUSE',
+    });
+  }
+  try {
     const problem = await clearStaleSocket(target.path);
     if (problem !== undefined) return err(problem);
+    return await bind(target, options, label);
+  } finally {
+    lock?.release();
   }
+}
+
+function bind(
+  target: UnixAddress,
+  options: UnixListenOptions,
+  label: string,
+): Promise<Result<UnixListener, ListenError>> {
   let inode: number | undefined;
   return serve<UnixFlow, UnixAddress>(
     {},
