@@ -51,6 +51,7 @@ flowConformance({
     return cleanup();
   },
   timeoutMs,
+  leakCheck: true,
 });
 
 flowConformance({
@@ -63,6 +64,7 @@ flowConformance({
     return [c.value, s.value] as readonly [Flow, Flow];
   },
   timeoutMs,
+  leakCheck: true,
 });
 
 listenerConformance({

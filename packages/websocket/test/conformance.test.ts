@@ -86,12 +86,14 @@ flowConformance({
   name: 'websocket ws: flowkit.v1',
   makePair: pairIn(v1),
   cleanup,
+  leakCheck: true,
   capabilities: capabilities(v1),
 });
 flowConformance({
   name: 'websocket wss: flowkit.v1',
   makePair: pairIn(secureV1),
   cleanup,
+  leakCheck: true,
   capabilities: capabilities(secureV1),
   // 1000 TLS handshakes in the stress topic take longer than 20 s on a loaded 2-core machine.
   timeoutMs: 60_000,
@@ -115,7 +117,13 @@ const plainTopics = flowTopics.map((topic) => ({
   cases: topic.cases.filter((c) => !PLAIN_CANNOT.has(`${topic.id}/${c.id}`)),
 }));
 flowConformance(
-  { name: 'websocket ws: plain', makePair: pairIn(plain), cleanup, capabilities: capabilities(plain) },
+  {
+    name: 'websocket ws: plain',
+    makePair: pairIn(plain),
+    cleanup,
+    capabilities: capabilities(plain),
+    leakCheck: true,
+  },
   plainTopics,
 );
 describe('websocket ws: plain: flow conformance: cases plain WebSocket cannot keep', () => {
