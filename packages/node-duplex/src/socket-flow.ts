@@ -91,7 +91,9 @@ export interface SocketFlowDescription<A> {
  * What an idle flow does not need: allocated when data first moves, or on
  * the first `closeWrite`/`close`/`abort`, or a failure.
  */
-interface Later {
+interface Later<A> {
+  /** What `describe` said, taken once. */
+  description: SocketFlowDescription<A> | undefined;
   /** See {@link SocketFlow.bytesRead}, {@link SocketFlow.bytesWritten}. */
   bytesRead: number;
   bytesWritten: number;
@@ -161,13 +163,10 @@ export class SocketFlow<A = undefined> implements Flow {
   readonly #duplex: Duplex;
   // The options as given: transports share one object among their flows.
   readonly #options: FromNodeDuplexOptions<A>;
-  #description: SocketFlowDescription<A> | undefined;
   // Allocated on first data or read: an idle flow holds no queue.
   #queue: ReadQueue | undefined;
   #write: WriteHalf = 'open';
-  // The duplex is paused: above the high-water mark, or handed over paused.
-  #paused: boolean;
-  #later: Later | undefined;
+  #later: Later<A> | undefined;
 
   /** Prefer {@link fromNodeDuplex}. Takes ownership of `duplex`. */
   constructor(duplex: Duplex, options: FromNodeDuplexOptions<A> = {}) {
@@ -190,7 +189,6 @@ export class SocketFlow<A = undefined> implements Flow {
     duplex.on('close', SocketFlow.#closeListener);
     // A paused duplex (readableFlowing false) is not resumed by a 'data'
     // listener: it stays paused until #resume().
-    this.#paused = duplex.readableFlowing === false;
     if (duplex.destroyed) {
       this.#onClose();
       return;
@@ -227,13 +225,14 @@ export class SocketFlow<A = undefined> implements Flow {
   }
 
   #describe(): SocketFlowDescription<A> {
-    this.#description ??= this.#options.describe!(this.#duplex, this.#options);
-    return this.#description;
+    const later = this.#more();
+    later.description ??= this.#options.describe!(this.#duplex, this.#options);
+    return later.description;
   }
 
   /** Takes the description while the handle still exists (a no-op without `describe`). */
   #keepDescription(): void {
-    if (this.#description === undefined && this.#options.describe !== undefined) this.#describe();
+    if (this.#options.describe !== undefined && this.#later?.description === undefined) this.#describe();
   }
 
   /**
@@ -241,10 +240,10 @@ export class SocketFlow<A = undefined> implements Flow {
    * failure): the description is taken now, while the handle is usually
    * still there.
    */
-  #more(): Later {
+  #more(): Later<A> {
     if (this.#later !== undefined) return this.#later;
-    this.#keepDescription();
     this.#later = {
+      description: undefined,
       bytesRead: 0,
       bytesWritten: 0,
       writeError: undefined,
@@ -256,7 +255,16 @@ export class SocketFlow<A = undefined> implements Flow {
       aborted: false,
       released: false,
     };
+    this.#keepDescription();
     return this.#later;
+  }
+
+  /**
+   * The duplex is paused: above the high-water mark, or handed over paused
+   * (`pauseOnConnect`). Node's own flag, so the flow keeps no copy of it.
+   */
+  get #paused(): boolean {
+    return this.#duplex.readableFlowing === false;
   }
 
   #reads(): ReadQueue {
@@ -324,7 +332,6 @@ export class SocketFlow<A = undefined> implements Flow {
     const reads = this.#reads();
     reads.push(chunk);
     if (!this.#paused && reads.queuedBytes >= this.#highWaterMark) {
-      this.#paused = true;
       this.#duplex.pause();
     }
   }
@@ -338,7 +345,6 @@ export class SocketFlow<A = undefined> implements Flow {
     ) {
       return;
     }
-    this.#paused = false;
     this.#duplex.resume();
   }
 
