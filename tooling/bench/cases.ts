@@ -198,7 +198,8 @@ export function buildCases(envs: readonly TransportEnv[], plan: RunPlan): CaseSp
           run: () => bounded(idleNodeSockets(plan.idleFlows), idleLimit, () => {}),
         },
       ],
-      target: { against: 'node-net', op: '<=', value: 1.1 },
+      // Issue 10: at most 1.25× a raw socket pair (the node-duplex README says where the memory goes).
+      target: { against: 'node-net', op: '<=', value: 1.25 },
       notes: [
         `${plan.idleFlows} idle connections, both ends in this process; JS heap + external memory per connection after a collection`,
         ...(plan.idleNote ? [plan.idleNote] : []),

@@ -1,4 +1,3 @@
-export { abortOnSignal, checkTimeout, readOptions } from './deprecated.js';
 export type { FromNodeDuplexOptions, SocketFlowDescription, SocketFlowHooks } from './socket-flow.js';
 export { DEFAULT_READ_HIGH_WATER_MARK, fromNodeDuplex, SocketFlow } from './socket-flow.js';
 export type { ToNodeDuplexOptions } from './to-node-duplex.js';
