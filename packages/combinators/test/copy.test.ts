@@ -239,4 +239,20 @@ describe('copy', () => {
     srcPeer.abort();
     dstPeer.abort();
   });
+
+  it('src aborted locally is a read failure, not the caller’s abort; durationMs is the time taken', async () => {
+    const { srcPeer, src, dst, dstPeer } = setup();
+    const before = performance.now();
+    const copying = copy(src, dst, { signal: new AbortController().signal });
+    expect(await settlesWithin(copying, 20)).toBe(false);
+    src.abort(new Error('local'));
+    const r = await copying;
+    const elapsed = performance.now() - before;
+    expect(!r.ok && r.error.type).toBe('read');
+    if (r.ok || r.error.type === 'invalid-option') return;
+    expect(r.error.stats.durationMs).toBeGreaterThanOrEqual(15);
+    expect(r.error.stats.durationMs).toBeLessThanOrEqual(elapsed + 1);
+    srcPeer.abort();
+    dstPeer.abort();
+  });
 });

@@ -171,10 +171,12 @@ async function outcome(call: () => unknown, ms = 2_000): Promise<Outcome> {
  * rejects or hangs. (A Proxy that throws on every read fails on whichever
  * option is read first, so any of the entry's names is right.)
  */
-function expectTyped(o: Outcome, names: readonly string[]): void {
+function expectTyped(o: Outcome, entry: string, names: readonly string[]): void {
   const known = [...names, 'options'];
   if (o.kind === 'threw') {
     expect(o.error).toBeInstanceOf(TypeError);
+    // Thrown by the combinator itself, not by a crash inside it.
+    expect((o.error as TypeError).message.startsWith(`${entry}: `), (o.error as Error).message).toBe(true);
     expect((o.error as TypeError).message).toMatch(new RegExp(`\\b(${known.join('|')})\\b`));
     return;
   }
@@ -223,7 +225,7 @@ describe('hostile options: a typed result naming the option, or a TypeError at t
         await fc.assert(
           fc.asyncProperty(carriers, hostile, async (carrier, recipe) => {
             count += 1;
-            expectTyped(await outcome(() => call(optionsWith(name, carrier, recipe))), names);
+            expectTyped(await outcome(() => call(optionsWith(name, carrier, recipe))), entry, names);
           }),
           runs,
         );
@@ -239,7 +241,7 @@ describe('hostile options: a typed result naming the option, or a TypeError at t
         count += 1;
         const n = make(recipe);
         const o = await outcome(() => readExactly(buffered(endedFlow()), n as number));
-        expectTyped(o, ['n', 'signal']);
+        expectTyped(o, 'readExactly', ['n', 'signal']);
         // Only a non-negative safe integer is a count.
         if (!(typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) {
           expect(o).toMatchObject({ kind: 'settled', value: { ok: false, error: { option: 'n' } } });
@@ -377,8 +379,8 @@ describe('a signal from a polyfill or another realm works like a real one', () =
     const s = {
       aborted: false,
       reason: undefined as unknown,
-      addEventListener: (_type: string, l: () => void) => listeners.add(l),
-      removeEventListener: (_type: string, l: () => void) => listeners.delete(l),
+      addEventListener: (type: string, l: () => void) => type === 'abort' && listeners.add(l),
+      removeEventListener: (type: string, l: () => void) => type === 'abort' && listeners.delete(l),
     };
     return {
       signal: s as unknown as AbortSignal,
@@ -410,5 +412,27 @@ describe('a signal from a polyfill or another realm works like a real one', () =
     expect(q.listening).toBe(1);
     expect((await copying2).ok).toBe(true);
     expect(q.listening).toBe(0);
+  });
+
+  it('one whose addEventListener throws is a TypeError naming options.signal, at the call', () => {
+    const broken = signalLike(false, true) as unknown as AbortSignal;
+    for (const [entry, call] of [
+      ['copy', () => copy(endedFlow(), endedFlow(), { signal: broken })],
+      ['proxy', () => proxy(endedFlow(), endedFlow(), { signal: broken })],
+      ['readAll', () => readAll(endedFlow(), { limit: 1, signal: broken })],
+      ['chunks', () => chunks(endedFlow(), { signal: broken })],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        call();
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect((thrown as TypeError).message).toBe(
+        `${entry}: options.signal is not a usable AbortSignal (it threw)`,
+      );
+      expect((thrown as TypeError).cause).toEqual(new Error('addEventListener refuses'));
+    }
   });
 });

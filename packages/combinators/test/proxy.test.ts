@@ -31,7 +31,9 @@ describe('proxy', () => {
     if (!r.ok) return;
     expect(r.value.aToB.bytes).toBe(toRight.byteLength);
     expect(r.value.bToA.bytes).toBe(toLeft.byteLength);
-    // proxy awaited both closes: writing to either side now fails.
+    // proxy awaited both closes: both flows are fully closed, not only half.
+    expect(a.state).toBe('closed');
+    expect(b.state).toBe('closed');
     expect((await a.write(new Uint8Array(1))).ok).toBe(false);
     expect((await b.write(new Uint8Array(1))).ok).toBe(false);
   });
@@ -140,5 +142,18 @@ describe('proxy', () => {
       if (!x.ok) break;
     }
     expect(seen.at(-1)).toBe(false);
+  });
+
+  it('names the direction b → a when b’s side fails first', async () => {
+    const { left, a, b, right } = setup();
+    const relaying = proxy(a, b);
+    await left.write(new Uint8Array([1]));
+    expect((await right.read()).ok).toBe(true);
+    right.abort(); // b's remote resets: the b → a direction reads the error
+    const r = await relaying;
+    if (r.ok || r.error.type !== 'proxy') throw new Error(`expected a proxy error, got ${JSON.stringify(r)}`);
+    expect(r.error.direction).toBe('bToA');
+    expect(r.error.message).toMatch(/^proxy: b → a: copy: reading failed: /);
+    left.abort();
   });
 });

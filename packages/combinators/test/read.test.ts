@@ -29,8 +29,23 @@ describe('buffered', () => {
     const flow = buffered(raw);
     flow.unread(new Uint8Array([1]));
     flow.abort();
+    expect(flow.buffered).toBe(0);
+    expect((await flow.read()).ok).toBe(false);
+    flow.unread(new Uint8Array([2])); // after abort: ignored
+    expect(flow.buffered).toBe(0);
     expect((await flow.read()).ok).toBe(false);
     peer.abort();
+  });
+
+  it('never returns an empty buffer: unread of zero bytes is ignored', async () => {
+    const [peer, raw] = testPair();
+    const flow = buffered(raw);
+    flow.unread(new Uint8Array(0));
+    await peer.write(new Uint8Array([7]));
+    const r = await flow.read();
+    expect(r.ok && r.value !== EOF && Array.from(r.value)).toEqual([7]);
+    peer.abort();
+    flow.abort();
   });
 });
 

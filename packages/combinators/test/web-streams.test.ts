@@ -1,4 +1,4 @@
-import { EOF } from '@flowkit/flow-types';
+import { EOF, formatError } from '@flowkit/flow-types';
 import { describe, expect, it } from 'vitest';
 import { FlowkitError, toWebStreams } from '../src/index.js';
 import { firstDifference, patternBytes, readToEnd, settlesWithin, writeInPieces } from './support/bytes.js';
@@ -191,6 +191,32 @@ describe('toWebStreams', () => {
     expect(end.ok && end.value).toBe(EOF);
     expect((await peer.write(new Uint8Array([1]))).ok).toBe(true);
     peer.abort();
+    flow.abort();
+  });
+
+  it('defaults both high-water marks to 65,536 bytes', async () => {
+    const [peer, flow] = testPair();
+    const writer = toWebStreams(flow).writable.getWriter();
+    expect(writer.desiredSize).toBe(65_536);
+    writer.releaseLock();
+    peer.abort();
+    flow.abort();
+  });
+
+  it('a FlowkitError carries the typed error as error and cause, its one line as message', async () => {
+    const [peer, flow] = testPair();
+    const reader = toWebStreams(flow).readable.getReader();
+    peer.abort();
+    const e = await reader.read().then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(FlowkitError);
+    const fe = e as FlowkitError;
+    expect(fe.name).toBe('FlowkitError');
+    expect(fe.cause).toBe(fe.error);
+    expect(fe.message).toBe(formatError(fe.error));
+    expect(fe.message).toMatch(/^reset: /);
     flow.abort();
   });
 });
