@@ -5,7 +5,7 @@
 import { buffered } from '@flowkit/combinators';
 import { type ConformanceReport, runConformance } from '@flowkit/conformance/core';
 import { connect, listen, pair } from '@flowkit/memory';
-import { type CellReport, leakText } from './cell.js';
+import { type CellReport, leakText, matrixCase } from './cell.js';
 
 let names = 0;
 const fresh = () => `browser-${++names}`;
@@ -33,6 +33,7 @@ function cell(
 async function main(): Promise<void> {
   const t0 = Date.now();
   const memory = await runConformance({
+    filter: matrixCase,
     flow: { name: 'memory pair', makePair: async () => pair(), leakCheck: true },
     listener: {
       name: 'memory listen/connect',
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   });
   const t1 = Date.now();
   const combinators = await runConformance({
+    filter: matrixCase,
     flow: {
       name: 'buffered memory pair',
       makePair: async () => {

@@ -18,6 +18,7 @@ import {
   type MatrixPackage,
   PACKAGES,
   REPORT_PREFIX,
+  SKIPPED_TOPICS,
   TLS_ENV,
 } from './cell.js';
 import { installRuntime, RUNTIMES, type Runtime } from './runtimes.js';
@@ -246,7 +247,8 @@ function parseTap(output: string, exit: string): NonNullable<CellResult['suite']
 function notes(): string[] {
   const versions = RUNTIMES.map((r) => `${r.id} = \`${r.npm.name}@${r.npm.version}\``).join(', ');
   return [
-    `Cells count conformance cases (through \`@flowkit/conformance/core\`, built packages, leak check on) and`,
+    `Cells count conformance cases (through \`@flowkit/conformance/core\`, built packages, leak check on;`,
+    `the ${SKIPPED_TOPICS.join(', ')} topic runs in each package's own tests, not here) and`,
     `run the package's README example. Runtimes come from npm: ${versions}.`,
   ];
 }

@@ -9,6 +9,7 @@ import {
   LOAD_ERROR_PREFIX,
   leakText,
   type MatrixPackage,
+  matrixCase,
   PACKAGES,
   REPORT_PREFIX,
 } from './cell.js';
@@ -33,6 +34,7 @@ async function main(pkg: string | undefined): Promise<number> {
   for (const subject of subjects) {
     const report = await runConformance({
       ...subject.options,
+      filter: matrixCase,
       onCase: (c) => {
         if (c.status === 'failed') {
           const line = `${subject.label}: ${c.id}: ${(c.reason ?? '').split('\n')[0]}`;

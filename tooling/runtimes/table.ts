@@ -91,7 +91,10 @@ export function renderSection(cells: readonly CellResult[], notes: readonly stri
 }
 
 function oneLine(text: string): string {
-  const line = text.split('\n')[0] ?? '';
+  // Ports and temp paths differ every run; the table should not.
+  const line = (text.split('\n')[0] ?? '')
+    .replace(/(127\.0\.0\.1|::1|localhost):\d+/g, '$1:<port>')
+    .replace(/\/\S*\/(packages|tooling)\//g, '$1/');
   return (line.length > 220 ? `${line.slice(0, 217)}…` : line).replaceAll('|', '\\|');
 }
 

@@ -67,3 +67,16 @@ describe('runtime table', () => {
     });
   });
 });
+
+describe('runtime table failure lines', () => {
+  it('hold no port or absolute path, so a re-run does not change them', () => {
+    const cell: CellResult = {
+      runtime: 'Deno',
+      package: 'tls',
+      suite: suite(1, 1, ['reset by 127.0.0.1:45279 at /work/x/packages/tls/dist/index.js:466:1']),
+    };
+    expect(renderSection([cell], [])).toContain(
+      '- Deno, tls: reset by 127.0.0.1:<port> at packages/tls/dist/index.js:466:1',
+    );
+  });
+});
