@@ -1,5 +1,6 @@
-import { Duplex } from 'node:stream';
+import { Duplex, type DuplexOptions } from 'node:stream';
 import { EOF, type Flow, type FlowError, type WriteError } from '@flowkit/flow-types';
+import { integer, type OptionsOf, readOptions } from '@flowkit/kernel';
 
 /** Options for {@link toNodeDuplex}. */
 export interface ToNodeDuplexOptions {
@@ -31,6 +32,8 @@ function toError(error: FlowError | WriteError): Error & { code: string } {
   return e;
 }
 
+const duplexOptionTable = { readableHighWaterMark: integer(), writableHighWaterMark: integer() };
+
 class FlowDuplex extends Duplex {
   readonly #flow: Flow;
   /** One `flow.read()` at a time: set while it is outstanding. */
@@ -40,19 +43,20 @@ class FlowDuplex extends Duplex {
   /** `_final` ran: the inner flow's write side is closed (or closing). */
   #ended = false;
 
-  constructor(flow: Flow, options: ToNodeDuplexOptions) {
-    super({
-      allowHalfOpen: true,
-      // Pushed buffers must reach the consumer as they are: no string decoding,
-      // no re-chunking.
-      decodeStrings: true,
-      ...(options.readableHighWaterMark === undefined
-        ? {}
-        : { readableHighWaterMark: options.readableHighWaterMark }),
-      ...(options.writableHighWaterMark === undefined
-        ? {}
-        : { writableHighWaterMark: options.writableHighWaterMark }),
-    });
+  constructor(flow: Flow, options: OptionsOf<typeof duplexOptionTable>) {
+    // A null-prototype options object: Node's stream constructors read many
+    // options (signal, objectMode, highWaterMark…) by plain property access,
+    // so a plain object would pick them up from a polluted Object.prototype.
+    const duplexOptions: DuplexOptions = Object.create(null);
+    duplexOptions.allowHalfOpen = true;
+    // Pushed buffers must reach the consumer as they are: no string decoding,
+    // no re-chunking.
+    duplexOptions.decodeStrings = true;
+    if (options.readableHighWaterMark !== undefined)
+      duplexOptions.readableHighWaterMark = options.readableHighWaterMark;
+    if (options.writableHighWaterMark !== undefined)
+      duplexOptions.writableHighWaterMark = options.writableHighWaterMark;
+    super(duplexOptions);
     this.#flow = flow;
   }
 
@@ -148,7 +152,14 @@ class FlowDuplex extends Duplex {
  *   `flow.abort()`).
  *
  * The stream owns the flow from now on: do not read from it directly.
+ *
+ * Options are read as own properties only. @throws TypeError when an option
+ * is not an integer ≥ 0 (a programming error, reported at the call).
  */
 export function toNodeDuplex(flow: Flow, options: ToNodeDuplexOptions = {}): Duplex {
-  return new FlowDuplex(flow, options);
+  // Options are read as own properties only (kernel tables); a bad one is a
+  // programming error of the caller, so it throws here, at the call.
+  const read = readOptions(options, duplexOptionTable);
+  if (!read.ok) throw new TypeError(`toNodeDuplex: ${read.error.message}`);
+  return new FlowDuplex(flow, read.value);
 }

@@ -306,3 +306,41 @@ describe('toNodeDuplex', () => {
     right.destroy();
   });
 });
+
+describe('toNodeDuplex options', () => {
+  it('ignores stream options on a polluted Object.prototype (signal, objectMode, highWaterMark)', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const hostile: Record<string, unknown> = {
+      signal: AbortSignal.abort('polluted'),
+      objectMode: true,
+      readableObjectMode: true,
+      highWaterMark: 1,
+      encoding: 'hex',
+      decodeStrings: false,
+    };
+    for (const [key, value] of Object.entries(hostile)) {
+      proto[key] = value;
+      try {
+        const [a, b] = testPair();
+        const duplex = toNodeDuplex(b);
+        const sent = bytes(1000, 7);
+        await a.write(sent);
+        void a.close();
+        const got = await collect(duplex);
+        expect(Buffer.concat(got).equals(Buffer.from(sent)), `with Object.prototype.${key}`).toBe(true);
+        expect(duplex.destroyed && duplex.errored, `with Object.prototype.${key}`).toBeFalsy();
+        duplex.destroy();
+      } finally {
+        delete proto[key];
+      }
+    }
+  });
+
+  it('a bad high-water mark is a TypeError at the call, naming the option', () => {
+    const [, b] = testPair();
+    expect(() => toNodeDuplex(b, { readableHighWaterMark: -1 })).toThrow(
+      /toNodeDuplex: readableHighWaterMark must be an integer ≥ 0, got -1/,
+    );
+    expect(() => toNodeDuplex(b, { writableHighWaterMark: '8' as never })).toThrow(TypeError);
+  });
+});

@@ -272,9 +272,9 @@ describe('a polluted Object.prototype changes nothing', () => {
       session: Buffer.from('not a session'),
       requestCert: true,
       sessionTickets: false,
-      // `signal` is left out: Node's stream constructors read it from their
-      // options, and node-duplex's toNodeDuplex (under every wrap) still
-      // passes them a plain object (reported to the node-duplex owner).
+      // Node's stream constructors read `signal` from their options; the
+      // Duplex that TLS runs over gets a null-prototype options object.
+      signal: AbortSignal.abort('polluted'),
     };
     const proto = Object.prototype as Record<string, unknown>;
     const facts = async () => {
