@@ -117,8 +117,11 @@ export type AnyFlowkitError = FlowError | WriteError | ConnectError | ListenErro
  * the same way.
  */
 export interface FormattableError {
+  /** The error's tag (`reset`, `limit`, `certificate`…), printed first. */
   readonly type: string;
+  /** Its one readable line; line breaks are folded into spaces. */
   readonly message: string;
+  /** The system code (`ECONNRESET`…), appended in parentheses unless the message has it. */
   readonly code?: string | undefined;
 }
 
