@@ -1,6 +1,5 @@
 import type { Flow, ReadOptions, ReadResult } from '@flowkit/flow-types';
-import { checkBytes, ForwardingFlow } from '@flowkit/kernel';
-import { checkFlow } from './arguments.js';
+import { checkBytes, checkFlow, ForwardingFlow } from '@flowkit/kernel';
 
 /**
  * A {@link Flow} with a pushback buffer in front of its reads, so bytes read

@@ -1,7 +1,6 @@
 import { EOF, type Flow } from '@flowkit/flow-types';
-import { readOptions, signal } from '@flowkit/kernel';
+import { checkFlow, readOptions, signal } from '@flowkit/kernel';
 import { follow } from './abort.js';
-import { checkFlow } from './arguments.js';
 import { abortedError, FlowkitError } from './errors.js';
 
 const CHUNKS_OPTIONS = { signal: signal() };

@@ -7,9 +7,8 @@ import {
   type WriteError,
   type WriteResult,
 } from '@flowkit/flow-types';
-import { boolean, readOptions, signal as signalOption } from '@flowkit/kernel';
+import { boolean, checkFlow, readOptions, signal as signalOption } from '@flowkit/kernel';
 import { ABORTED, follow, untilAborted } from './abort.js';
-import { checkFlow } from './arguments.js';
 import { abortedError } from './errors.js';
 
 const COPY_OPTIONS = { signal: signalOption(), end: boolean() };

@@ -1,7 +1,6 @@
 import type { Flow, InvalidOptionError, Result } from '@flowkit/flow-types';
-import { readOptions, signal } from '@flowkit/kernel';
+import { checkFlow, readOptions, signal } from '@flowkit/kernel';
 import { type Followed, follow } from './abort.js';
-import { checkFlow } from './arguments.js';
 import { type CopyError, type CopyStats, copyUntil } from './copy.js';
 
 const PROXY_OPTIONS = { signal: signal() };

@@ -6,9 +6,8 @@ import {
   type InvalidOptionError,
   type Result,
 } from '@flowkit/flow-types';
-import { integer, invalidOption, readOptions, signal as signalOption } from '@flowkit/kernel';
+import { checkFlow, integer, invalidOption, readOptions, signal as signalOption } from '@flowkit/kernel';
 import { follow } from './abort.js';
-import { checkFlow } from './arguments.js';
 import { isBuffered } from './buffered.js';
 import { concat } from './concat.js';
 import { abortedError } from './errors.js';

@@ -1,7 +1,6 @@
 import { EOF, type FlowError, type InvalidOptionError, type Result } from '@flowkit/flow-types';
-import { integer, readOptions, signal as signalOption } from '@flowkit/kernel';
+import { checkFlow, integer, readOptions, signal as signalOption } from '@flowkit/kernel';
 import { follow } from './abort.js';
-import { checkFlow } from './arguments.js';
 import type { BufferedFlow } from './buffered.js';
 import { concat } from './concat.js';
 import { abortedError } from './errors.js';

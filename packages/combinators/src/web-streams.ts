@@ -1,6 +1,5 @@
 import { EOF, type Flow } from '@flowkit/flow-types';
-import { integer, readOptions } from '@flowkit/kernel';
-import { checkFlow } from './arguments.js';
+import { checkFlow, integer, readOptions } from '@flowkit/kernel';
 import { isBuffered } from './buffered.js';
 import { FlowkitError } from './errors.js';
 

@@ -1,6 +1,6 @@
 export type { AcceptQueueOptions } from './accept-queue.js';
 export { AcceptQueue } from './accept-queue.js';
-export { checkByteList, checkBytes } from './arguments.js';
+export { checkByteList, checkBytes, checkFlow } from './arguments.js';
 export { ForwardingFlow } from './forwarding-flow.js';
 export { invalidOption } from './invalid-option.js';
 export type { OptionReader, Pem } from './option-readers.js';
@@ -29,3 +29,4 @@ export { show } from './show.js';
 export { abortOnSignal, isAbortSignal } from './signal.js';
 export type { FlowState, ReadHalf, WriteHalf } from './state.js';
 export { flowState } from './state.js';
+export { tlsSideDoors } from './tls-side-doors.js';

@@ -3,6 +3,7 @@ import {
   abortOnSignal,
   checkByteList,
   checkBytes,
+  checkFlow,
   ForwardingFlow,
   flowState,
   invalidOption,
@@ -122,5 +123,52 @@ describe('messages', () => {
       message: 'port must be small',
       cause: 'c',
     });
+  });
+});
+
+describe('checkFlow', () => {
+  it('accepts a flow and names what is missing otherwise', () => {
+    expect(() => checkFlow(stubFlow(), 'wrapClient', 'flow')).not.toThrow();
+    expect(() => checkFlow({}, 'wrapClient', 'flow')).toThrow(
+      new TypeError('wrapClient: flow must be a Flow; its read is not a function'),
+    );
+    const { closeWrite: _, ...old } = stubFlow();
+    expect(() => checkFlow(old, 'copy', 'dst')).toThrow(
+      'copy: dst must be a Flow; its closeWrite is not a function',
+    );
+    expect(() => checkFlow(null, 'copy', 'src')).toThrow('copy: src must be a Flow; got null');
+    expect(() => checkFlow(stubFlow(), 'readExactly', 'flow', ['unread'])).toThrow(
+      'readExactly: flow must be a flow with unread; its unread is not a function',
+    );
+    const trap = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(() => checkFlow(trap, 'proxy', 'a')).toThrow('proxy: a must be a Flow; reading its methods threw');
+  });
+});
+
+describe('tlsSideDoors', () => {
+  it('refuses every side door by name, whatever the value', async () => {
+    const { readOptions, tlsSideDoors } = await import('../src/index.js');
+    for (const name of Object.keys(tlsSideDoors)) {
+      for (const value of [false, true, 0, () => undefined, {}]) {
+        const r = readOptions({ [name]: value }, tlsSideDoors);
+        expect(r.ok, `${name}: ${String(value)}`).toBe(false);
+        if (!r.ok) expect(r.error.message).toMatch(new RegExp(`^${name} is not accepted: `));
+      }
+    }
+    expect(Object.keys(tlsSideDoors).sort()).toEqual([
+      'checkServerIdentity',
+      'ciphers',
+      'pskCallback',
+      'rejectUnauthorized',
+      'secureContext',
+      'secureProtocol',
+    ]);
   });
 });

@@ -10,10 +10,10 @@ import {
   oneOf,
   pem,
   readOptions,
-  refused,
   show,
   signal,
   text,
+  tlsSideDoors,
 } from '@flowkit/kernel';
 import type { TlsClientOptions, TlsServerOptions, TlsVersion } from './options.js';
 import { secureContextFromPem } from './secure-context.js';
@@ -74,22 +74,8 @@ const sessionBytes: OptionReader<Uint8Array> = (value, option) =>
     ? ok(value)
     : err(invalidOption(option, 'must be the bytes of an earlier TlsFlow.session'));
 
-/**
- * Options that would weaken verification through a side door: refused by
- * name, first, whatever else is given. Only own properties count, like
- * every option: one set on Object.prototype is never seen.
- */
-const SIDE_DOORS = {
-  rejectUnauthorized: refused('verification is always on; use dangerouslyDisableVerification in tests'),
-  checkServerIdentity: refused('the host name is always checked against servername or host'),
-  secureContext: refused('pass ca, cert and key'),
-  ciphers: refused('Node’s default cipher list is used'),
-  secureProtocol: refused('use minVersion and maxVersion'),
-  pskCallback: refused('pre-shared keys are not supported'),
-};
-
 const COMMON = {
-  ...SIDE_DOORS,
+  ...tlsSideDoors,
   ca: pem(),
   cert: pem(),
   key: pem(),

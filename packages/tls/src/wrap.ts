@@ -1,7 +1,7 @@
 import { type ConnectionOptions, checkServerIdentity, TLSSocket, connect as tlsConnect } from 'node:tls';
 import { type ConnectError, err, type Flow, type Result } from '@flowkit/flow-types';
+import { checkFlow } from '@flowkit/kernel';
 import { toNodeDuplex } from '@flowkit/node-duplex';
-import { checkFlow } from './check-flow.js';
 import { HandshakeTransport } from './failed-handshake.js';
 import { codeError, describePeer, handshake } from './handshake.js';
 import { peerVerifyError } from './node-internals.js';
@@ -23,7 +23,7 @@ import { watchTruncation } from './truncation.js';
  * when `flow` is not a {@link Flow} (a programming error).
  */
 export function wrapClient(flow: Flow, options: TlsClientOptions): Promise<Result<TlsFlow, ConnectError>> {
-  checkFlow(flow, 'wrapClient');
+  checkFlow(flow, 'wrapClient', 'flow');
   const planned = planClient(options);
   if (!planned.ok) return Promise.resolve(err(planned.error));
   return clientHandshake(flow, planned.value.plan, planned.value.signal);
@@ -92,7 +92,7 @@ export function clientHandshake(
  * not a {@link Flow}.
  */
 export function wrapServer(flow: Flow, options: TlsServerOptions): Promise<Result<TlsFlow, ConnectError>> {
-  checkFlow(flow, 'wrapServer');
+  checkFlow(flow, 'wrapServer', 'flow');
   const planned = planServer(options);
   if (!planned.ok) return Promise.resolve(err(planned.error));
   return serverHandshake(flow, planned.value.plan, planned.value.signal);

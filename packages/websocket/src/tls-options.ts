@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { err, type InvalidOptionError, ok, type Result } from '@flowkit/flow-types';
-import { boolean, host, invalidOption, oneOf, type Pem, pem, refused, text } from '@flowkit/kernel';
+import { boolean, host, invalidOption, oneOf, type Pem, pem, text, tlsSideDoors } from '@flowkit/kernel';
 
 /** The TLS versions `wss:` speaks: TLS 1.2 is the floor. */
 export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
@@ -44,21 +44,8 @@ export interface WssServerOptions extends WssCommonOptions {
   readonly requestCert?: boolean;
 }
 
-/**
- * Side doors around verification, refused by name wherever TLS options are
- * read (the list `@flowkit/tls` refuses).
- */
-const sideDoors = {
-  rejectUnauthorized: refused('verification is always on; use dangerouslyDisableVerification in tests'),
-  checkServerIdentity: refused('the host name is always checked against servername or the URL host'),
-  secureContext: refused('pass ca, cert and key'),
-  ciphers: refused('Node’s default cipher list is used'),
-  secureProtocol: refused('use minVersion and maxVersion'),
-  pskCallback: refused('pre-shared keys are not supported'),
-} as const;
-
 const common = {
-  ...sideDoors,
+  ...tlsSideDoors,
   ca: pem(),
   cert: pem(),
   key: pem(),
