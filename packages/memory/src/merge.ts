@@ -59,9 +59,8 @@ export class Merge implements Stage {
   #length = 0;
   #staged = false;
   #stopped = false;
-  /** Small bytes pushed so far: a hop that sees it unchanged knows the writer paused. */
-  #added = 0;
   #hopScheduled = false;
+  /** The run's length at the last hop: unchanged means the writer paused. */
   #hopMark = 0;
   #hops = 0;
   #idleScheduled = false;
@@ -79,7 +78,6 @@ export class Merge implements Stage {
       this.#next.push(chunk);
       return;
     }
-    this.#added += n;
     const run = this.#run;
     if (run === undefined) {
       this.#run = chunk;
@@ -139,8 +137,8 @@ export class Merge implements Stage {
   }
 
   readonly #hop = (): void => {
-    if (!this.#stopped && this.#added !== this.#hopMark && this.#run !== undefined) {
-      this.#hopMark = this.#added;
+    if (!this.#stopped && this.#length !== this.#hopMark && this.#run !== undefined) {
+      this.#hopMark = this.#length;
       if (++this.#hops <= HOP_LIMIT) {
         TICK.then(this.#hop);
         return;

@@ -3,7 +3,7 @@
 // an immediate TypeError naming it; never another exception, a rejection, a
 // hang, or a crash later (the setup fails the file on an uncaught error or
 // an unhandled rejection).
-import { EOF } from '@flowkit/flow-types';
+import { type AnyFlowkitError as AnyError, EOF, type Result } from '@flowkit/flow-types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { connect, listen, pair } from '../src/index.js';
@@ -191,49 +191,54 @@ function tryPair(options: unknown): Outcome {
   }
 }
 
-async function tryListen(options: unknown): Promise<Outcome> {
-  let promise: Promise<unknown>;
+type EntryResult<T> = Result<T, AnyError>;
+
+/**
+ * Calls an entry point that promises results: it must not throw, and its
+ * promise must resolve in time with ok (released again), invalid-option
+ * naming the option, or one of `others`.
+ */
+async function tryEntry<T>(
+  what: string,
+  call: () => Promise<EntryResult<T>>,
+  release: (value: T) => unknown,
+  others: readonly string[],
+) {
+  let promise: Promise<EntryResult<T>>;
   try {
-    promise = listen(options as never);
+    promise = call();
   } catch (error) {
-    throw new Error(`listen threw instead of returning a result: ${String(error)}`);
+    throw new Error(`${what} threw instead of returning a result: ${String(error)}`);
   }
   const outcome = await settleWithin(promise);
-  expect(outcome.kind, 'listen must resolve, in time').toBe('resolved');
-  const r = (outcome as { value: Awaited<ReturnType<typeof listen>> }).value;
+  expect(outcome.kind, `${what} must resolve, in time`).toBe('resolved');
+  const r = (outcome as { value: EntryResult<T> }).value;
   if (r.ok) {
-    await r.value.close();
+    await release(r.value);
     return 'ok';
   }
   if (r.error.type === 'invalid-option') {
     expect(r.error.option).toMatch(NAMED);
     return `invalid-option ${r.error.option}`;
   }
-  expect(r.error.type).toBe('in-use');
+  expect(others).toContain(r.error.type);
   return r.error.type;
 }
 
-async function tryConnect(options: unknown): Promise<Outcome> {
-  let promise: Promise<unknown>;
-  try {
-    promise = connect(options as never);
-  } catch (error) {
-    throw new Error(`connect threw instead of returning a result: ${String(error)}`);
-  }
-  const outcome = await settleWithin(promise);
-  expect(outcome.kind, 'connect must resolve, in time').toBe('resolved');
-  const r = (outcome as { value: Awaited<ReturnType<typeof connect>> }).value;
-  if (r.ok) {
-    r.value.abort();
-    return 'ok';
-  }
-  if (r.error.type === 'invalid-option') {
-    expect(r.error.option).toMatch(NAMED);
-    return `invalid-option ${r.error.option}`;
-  }
-  expect(['refused', 'aborted']).toContain(r.error.type);
-  return r.error.type;
-}
+const tryListen = (options: unknown) =>
+  tryEntry(
+    'listen',
+    () => listen(options as never),
+    (l) => l.close(),
+    ['in-use'],
+  );
+const tryConnect = (options: unknown) =>
+  tryEntry(
+    'connect',
+    () => connect(options as never),
+    (flow) => flow.abort(),
+    ['refused', 'aborted'],
+  );
 
 const RUNS = 300;
 
