@@ -22,7 +22,11 @@ export function show(value: unknown): string {
       return 'a function';
     default:
       if (value === null) return 'null';
-      if (Array.isArray(value)) return 'an array';
-      return 'an object';
+      try {
+        return Array.isArray(value) ? 'an array' : 'an object';
+      } catch {
+        // Array.isArray throws on a revoked Proxy.
+        return 'an object';
+      }
   }
 }

@@ -105,6 +105,12 @@ describe('option reader messages say what was expected', () => {
 });
 
 describe('show covers every kind of value', () => {
+  it('never throws, not even on a revoked Proxy', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(show(proxy)).toBe('an object');
+  });
+
   it.each([
     [Symbol('s'), 'a symbol'],
     [() => 1, 'a function'],
