@@ -3,7 +3,7 @@
 import { flowConformance, listenerConformance } from '@flowkit/conformance';
 import { connect, listen, type MemoryAddress, pair } from '../src/index.js';
 
-flowConformance({ name: 'memory pair', makePair: async () => pair() });
+flowConformance({ name: 'memory pair', makePair: async () => pair(), leakCheck: true });
 
 flowConformance({
   name: 'memory pair, rechunked to 1..7 bytes',
@@ -12,6 +12,7 @@ flowConformance({
   // by its own timer in the harness: 26–31 s on the shared 2-core machine
   // (with the old channel too), past the default 20 s.
   timeoutMs: 60_000,
+  leakCheck: true,
 });
 
 let names = 0;
@@ -24,4 +25,5 @@ listenerConformance({
   connect: (listener) => connect({ name: nameOf(listener.address) }),
   connectToNothing: () => connect({ name: fresh() }),
   listenAgain: (listener) => listen({ name: nameOf(listener.address) }),
+  leakCheck: true,
 });

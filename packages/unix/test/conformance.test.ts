@@ -36,6 +36,7 @@ flowConformance({
   // Unix sockets have no RST: an aborted end just closes, and the remote
   // reads a clean EOF unless it had unread data queued.
   capabilities: { halfClose: true, abortSendsReset: false, backpressure: true },
+  leakCheck: true,
 });
 
 const addressOf = (l: Listener<Flow>): UnixAddress => (l as UnixListener).address;
@@ -47,4 +48,5 @@ listenerConformance({
   connectToNothing: () => connect({ path: fresh() }),
   listenAgain: (l: Listener<Flow>) => listen(addressOf(l) as { path: string }),
   cleanup: closeListeners,
+  leakCheck: true,
 });
