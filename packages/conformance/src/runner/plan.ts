@@ -1,6 +1,7 @@
 import { flowTopics } from '../flow/topics.js';
 import { listenerTopics } from '../listener/topics.js';
 import { ConformanceError } from '../support/assert.js';
+import { checkFlowOptions, checkListenerOptions } from '../support/check-options.js';
 import {
   DEFAULT_TIMEOUT_MS,
   type FlowContextTimings,
@@ -114,10 +115,11 @@ function wantsLeakCheck(requested: boolean | undefined): boolean {
  * runner (vitest, `node:test`, Deno, Bun, a browser page) registers these.
  */
 export function planFlowCases(
-  options: FlowConformanceOptions,
+  untrusted: FlowConformanceOptions,
   topics: readonly FlowTopic[] = flowTopics,
   timings: FlowContextTimings = {},
 ): PlannedCase[] {
+  const options = checkFlowOptions('flowConformance', untrusted);
   const ctx = flowCaseContext(options, timings);
   const caseTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const hygiene: Hygiene = { caseTimeoutMs, leakCheck: wantsLeakCheck(options.leakCheck) };
@@ -148,10 +150,11 @@ export function planFlowCases(
 
 /** The listener suite as a list of runnable cases; see {@link planFlowCases}. */
 export function planListenerCases<A>(
-  options: ListenerConformanceOptions<A>,
+  untrusted: ListenerConformanceOptions<A>,
   topics: readonly ListenerTopic[] = listenerTopics,
   timings: { readonly opTimeoutMs?: number } = {},
 ): PlannedCase[] {
+  const options = checkListenerOptions<A>('listenerConformance', untrusted);
   const ctx = listenerCaseContext(options, timings);
   const caseTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const hygiene: Hygiene = { caseTimeoutMs, leakCheck: wantsLeakCheck(options.leakCheck) };

@@ -1,5 +1,6 @@
 import { flowTopics } from '../flow/topics.js';
 import { leakCheckNotice, planFlowCases } from '../runner/plan.js';
+import { checkFlowOptions } from '../support/check-options.js';
 import type { FlowConformanceOptions, FlowTopic } from '../support/types.js';
 import { register } from './register.js';
 
@@ -19,9 +20,10 @@ export function flowConformance(
   options: FlowConformanceOptions,
   topics: readonly FlowTopic[] = flowTopics,
 ): void {
+  const checked = checkFlowOptions('flowConformance', options);
   register(
-    `${options.name}: flow conformance`,
-    planFlowCases(options, topics),
-    leakCheckNotice(options.leakCheck),
+    `${checked.name}: flow conformance`,
+    planFlowCases(checked, topics),
+    leakCheckNotice(checked.leakCheck),
   );
 }

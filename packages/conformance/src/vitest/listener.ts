@@ -1,5 +1,6 @@
 import { listenerTopics } from '../listener/topics.js';
 import { leakCheckNotice, planListenerCases } from '../runner/plan.js';
+import { checkListenerOptions } from '../support/check-options.js';
 import type { ListenerConformanceOptions, ListenerTopic } from '../support/types.js';
 import { register } from './register.js';
 
@@ -17,9 +18,10 @@ export function listenerConformance<A>(
   options: ListenerConformanceOptions<A>,
   topics: readonly ListenerTopic[] = listenerTopics,
 ): void {
+  const checked = checkListenerOptions<A>('listenerConformance', options);
   register(
-    `${options.name}: listener conformance`,
-    planListenerCases(options, topics),
-    leakCheckNotice(options.leakCheck),
+    `${checked.name}: listener conformance`,
+    planListenerCases(checked, topics),
+    leakCheckNotice(checked.leakCheck),
   );
 }
