@@ -134,18 +134,33 @@ export function planFlowCases(
           : limit !== undefined && (c.flows ?? 1) > limit
             ? `needs ${c.flows} flows, maxStressFlows is ${limit}`
             : undefined;
-      out.push({
-        suite: 'flow',
-        topic: { id: topic.id, title: topic.title },
-        id: `${topic.id}/${c.id}`,
-        name: skip === undefined ? c.name : `${c.name} (skipped: ${skip})`,
-        ...(skip === undefined ? {} : { skip }),
-        timeoutMs: caseTimeoutMs + LEAK_GRACE_MS + 1_000,
-        run: () => runCase(() => c.run(ctx), hygiene),
-      });
+      out.push(
+        planned({ suite: 'flow', topic, id: c.id, name: c.name, skip, hygiene, run: () => c.run(ctx) }),
+      );
     }
   }
   return out;
+}
+
+/** One case of either suite, as every runner sees it: skipped ones say why in their name. */
+function planned(c: {
+  readonly suite: PlannedCase['suite'];
+  readonly topic: { readonly id: string; readonly title: string };
+  readonly id: string;
+  readonly name: string;
+  readonly skip: string | undefined;
+  readonly hygiene: Hygiene;
+  readonly run: () => Promise<void>;
+}): PlannedCase {
+  return {
+    suite: c.suite,
+    topic: { id: c.topic.id, title: c.topic.title },
+    id: `${c.topic.id}/${c.id}`,
+    name: c.skip === undefined ? c.name : `${c.name} (skipped: ${c.skip})`,
+    ...(c.skip === undefined ? {} : { skip: c.skip }),
+    timeoutMs: c.hygiene.caseTimeoutMs + LEAK_GRACE_MS + 1_000,
+    run: () => runCase(c.run, c.hygiene),
+  };
 }
 
 /** The listener suite as a list of runnable cases; see {@link planFlowCases}. */
@@ -163,15 +178,9 @@ export function planListenerCases<A>(
     for (const c of topic.cases) {
       const skip =
         c.requires !== undefined && options[c.requires] === undefined ? `no ${c.requires} given` : undefined;
-      out.push({
-        suite: 'listener',
-        topic: { id: topic.id, title: topic.title },
-        id: `${topic.id}/${c.id}`,
-        name: skip === undefined ? c.name : `${c.name} (skipped: ${skip})`,
-        ...(skip === undefined ? {} : { skip }),
-        timeoutMs: caseTimeoutMs + LEAK_GRACE_MS + 1_000,
-        run: () => runCase(() => c.run(ctx), hygiene),
-      });
+      out.push(
+        planned({ suite: 'listener', topic, id: c.id, name: c.name, skip, hygiene, run: () => c.run(ctx) }),
+      );
     }
   }
   return out;
