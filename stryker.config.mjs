@@ -1,6 +1,7 @@
 // Mutation testing (StrykerJS 9.6, the last line that runs on Node 20), one
 // package per Stryker run. Run it through `pnpm mutate [package…]`
 // (tooling/mutate/main.mjs), which sets FLOWKIT_MUTATE and prints the scores.
+import { existsSync } from 'node:fs';
 import { mutated } from './tooling/mutate/packages.mjs';
 
 const name = process.env.FLOWKIT_MUTATE;
@@ -16,7 +17,14 @@ export default {
   testRunner: 'vitest',
   // By path: under pnpm, Stryker's own plugin scan (siblings of core) does not see it.
   plugins: [import.meta.resolve('@stryker-mutator/vitest-runner')],
-  vitest: { configFile: `${dir}/vitest.config.ts`, dir },
+  // A package may keep a narrower `vitest.mutate.config.ts` (its fast unit
+  // tests only) for Stryker; otherwise its own vitest config runs.
+  vitest: {
+    configFile: existsSync(`${dir}/vitest.mutate.config.ts`)
+      ? `${dir}/vitest.mutate.config.ts`
+      : `${dir}/vitest.config.ts`,
+    dir,
+  },
   mutate: files.map((f) => (f.startsWith('!') ? `!${dir}/${f.slice(1)}` : `${dir}/${f}`)),
   // Tests run per mutant only where that mutant's code ran (per-test coverage).
   coverageAnalysis: 'perTest',
