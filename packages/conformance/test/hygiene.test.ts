@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConformanceError, leakCheckSupport, planFlowCases } from '../src/core.js';
 import type { FlowTopic } from '../src/index.js';
+import { probeLeakCheckSupport } from '../src/runner/leaks.js';
 import { runCase } from '../src/runner/plan.js';
 import { referencePair } from './support/reference-pair.js';
 
@@ -81,6 +82,41 @@ describe('per-case hygiene', () => {
 describe('the leak check', () => {
   it('is available on Node', () => {
     expect(leakCheckSupport()).toEqual({ available: true });
+  });
+
+  // Bun 1.4 has process.getActiveResourcesInfo() but it returns [] whatever is
+  // open: a check built on it would pass every leak.
+  const bunLike = (): string[] => [];
+  const blind = /does not report open handles here \(a running timer was not listed\)/;
+
+  it('declares itself unavailable, with the reason, where getActiveResourcesInfo() lists nothing (Bun)', () => {
+    expect(probeLeakCheckSupport(bunLike)).toEqual({
+      available: false,
+      reason: expect.stringMatching(blind),
+    });
+    expect(probeLeakCheckSupport(undefined)).toEqual({
+      available: false,
+      reason: 'this runtime has no process.getActiveResourcesInfo()',
+    });
+    expect(probeLeakCheckSupport(() => process.getActiveResourcesInfo())).toEqual({ available: true });
+  });
+
+  it('a run asking for it under a Bun-like process reports it unavailable and shows the skipped entry', async () => {
+    const spy = vi.spyOn(process, 'getActiveResourcesInfo').mockImplementation(bunLike);
+    try {
+      vi.resetModules();
+      const fresh = await import('../src/core.js');
+      const report = await fresh.runConformance({
+        flow: { name: 'reference', makePair: async () => referencePair(), leakCheck: true },
+        filter: (c) => c.id === 'close/close-idempotent',
+      });
+      expect(report.cases.map((c) => c.status)).toEqual(['passed']);
+      expect(report.leakCheck).toEqual({ unavailable: expect.stringMatching(blind) });
+      expect(fresh.leakCheckNotice(true)).toMatch(/^leak check \(skipped: unavailable, process\.getActive/);
+    } finally {
+      spy.mockRestore();
+      vi.resetModules();
+    }
   });
 
   it('fails a case that leaves a timer running, naming it', async () => {

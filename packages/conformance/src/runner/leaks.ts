@@ -28,31 +28,6 @@ export type LeakCheckSupport =
   | { readonly available: true }
   | { readonly available: false; readonly reason: string };
 
-function resourcesInfo(): (() => string[]) | undefined {
-  const p = (globalThis as { process?: { getActiveResourcesInfo?: () => string[] } }).process;
-  const f = p?.getActiveResourcesInfo;
-  return typeof f === 'function' ? () => f.call(p) : undefined;
-}
-
-/** Says whether the leak check works in this runtime. */
-export function leakCheckSupport(): LeakCheckSupport {
-  return resourcesInfo() === undefined
-    ? { available: false, reason: 'this runtime has no process.getActiveResourcesInfo()' }
-    : { available: true };
-}
-
-/** Counts of open handles by kind. */
-export type LeakCensus = ReadonlyMap<string, number>;
-
-/** The open handles now, by kind (empty where the check is unavailable). */
-export function leakCensus(): LeakCensus {
-  const counts = new Map<string, number>();
-  const info = resourcesInfo();
-  if (info === undefined) return counts;
-  for (const kind of info()) if (watched.has(kind)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  return counts;
-}
-
 type TimerFn = (handler: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => unknown;
 type ClearFn = (handle: unknown) => void;
 
@@ -66,6 +41,60 @@ interface TimerGlobals {
 // Captured at load, before any case wraps them: the check's own waits use these.
 const real = globalThis as unknown as TimerGlobals;
 const realSetTimeout = real.setTimeout.bind(globalThis);
+const realClearTimeout = real.clearTimeout.bind(globalThis);
+
+function resourcesInfo(): (() => string[]) | undefined {
+  const p = (globalThis as { process?: { getActiveResourcesInfo?: () => string[] } }).process;
+  const f = p?.getActiveResourcesInfo;
+  return typeof f === 'function' ? () => f.call(p) : undefined;
+}
+
+/**
+ * Whether `info` (a `process.getActiveResourcesInfo`) really reports what is
+ * open: it must list a referenced timer started for the probe as `Timeout`.
+ * Bun has the function, but it returns `[]` whatever is open (Bun 1.4: no
+ * timer, no listening server), so a check built on it would pass every leak.
+ */
+export function probeLeakCheckSupport(info: (() => string[]) | undefined): LeakCheckSupport {
+  if (info === undefined)
+    return { available: false, reason: 'this runtime has no process.getActiveResourcesInfo()' };
+  const timer = realSetTimeout(() => {}, 60_000);
+  let listed: boolean;
+  try {
+    listed = info().includes('Timeout');
+  } catch {
+    listed = false;
+  } finally {
+    realClearTimeout(timer);
+  }
+  return listed
+    ? { available: true }
+    : {
+        available: false,
+        reason:
+          'process.getActiveResourcesInfo() does not report open handles here (a running timer was not listed)',
+      };
+}
+
+let support: LeakCheckSupport | undefined;
+
+/** Says whether the leak check works in this runtime (probed once, by {@link probeLeakCheckSupport}). */
+export function leakCheckSupport(): LeakCheckSupport {
+  support ??= probeLeakCheckSupport(resourcesInfo());
+  return support;
+}
+
+/** Counts of open handles by kind. */
+export type LeakCensus = ReadonlyMap<string, number>;
+
+/** The open handles now, by kind (empty where the check is unavailable). */
+export function leakCensus(): LeakCensus {
+  const counts = new Map<string, number>();
+  const info = resourcesInfo();
+  if (info === undefined) return counts;
+  for (const kind of info()) if (watched.has(kind)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
+}
 
 function isReferenced(handle: unknown): boolean {
   const h = handle as { hasRef?: () => boolean } | null;
