@@ -1,12 +1,18 @@
 import { resolve } from 'node:path';
-import type { ConnectError, Flow, ListenError, Listener, Result } from '@flowkit/flow-types';
+import {
+  type ConnectError,
+  type Flow,
+  formatError,
+  type ListenError,
+  type Listener,
+  type Result,
+} from '@flowkit/flow-types';
 import * as tcp from '@flowkit/tcp';
 import * as tls from '@flowkit/tls';
 import * as unix from '@flowkit/unix';
 import * as websocket from '@flowkit/websocket';
 import { type Address, formatAddress } from './address.js';
 import { stdioFlow } from './stdio.js';
-import { formatTlsError } from './tls-messages.js';
 
 /** TLS material, read from the files named on the command line. */
 export interface TlsMaterial {
@@ -61,7 +67,7 @@ export interface Endpoint {
 
 function openError(label: string, verb: string, error: ConnectError | ListenError): Result<never, OpenError> {
   const usage = error.type === 'invalid-option';
-  const text = formatTlsError(error);
+  const text = formatError(error);
   return { ok: false, error: { type: 'open', message: `${label}: ${verb}: ${text}`, usage } };
 }
 
@@ -184,7 +190,7 @@ export async function prepare(address: Address, ctx: EndpointContext): Promise<R
         ...(t.alpn === undefined ? {} : { alpnProtocols: t.alpn }),
         // Not fatal (the listener waits for the next client), but always shown:
         // a client that cannot get through should not meet silence.
-        onHandshakeError: (e) => ctx.warn(`${bound}: a client's TLS handshake failed: ${formatTlsError(e)}`),
+        onHandshakeError: (e) => ctx.warn(`${bound}: a client's TLS handshake failed: ${formatError(e)}`),
       });
       if (!r.ok) return openError(label, 'cannot listen', r.error);
       bound = `tls-listen:${hostPort(r.value.address.host, r.value.address.port)}`;

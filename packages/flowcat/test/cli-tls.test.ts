@@ -49,9 +49,10 @@ describe('flowcat over TLS', () => {
     );
     feed(wrongName, 'x');
     expect(await wrongName.exited).toBe(3);
-    // Each name in its place: the certificate's names, then the one expected.
+    // @flowkit/tls's own wording, each name in its place: the peer, the
+    // certificate's names, then the one expected.
     expect(wrongName.stderr().trim()).toBe(
-      `flowcat: tls:127.0.0.1:${port}: cannot connect: certificate: certificate of DNS:localhost, IP Address:127.0.0.1 does not match the expected host name not-this-host.example (ERR_TLS_CERT_ALTNAME_INVALID)`,
+      `flowcat: tls:127.0.0.1:${port}: cannot connect: certificate: certificate of 127.0.0.1:${port} does not match the expected host name: it is for DNS:localhost, IP Address:127.0.0.1, not for not-this-host.example (ERR_TLS_CERT_ALTNAME_INVALID)`,
     );
 
     // By IP address, which the certificate also names.
