@@ -12,8 +12,10 @@ export async function readChunks(flow: Flow, maxReads = 1_000_000): Promise<Uint
   throw new Error(`no EOF after ${maxReads} reads`);
 }
 
-// One concat for the whole test tree: the suite's own.
-export { concat } from '@flowkit/conformance';
+// One concat and one byte comparison for the whole test tree: the suite's own.
+// `checkBytes` names the first differing offset; vitest's `toEqual` on a MiB
+// array takes about 9 s (it walks it element by element with diffing).
+export { checkBytes, concat } from '@flowkit/conformance';
 
 /** A buffer of `length` bytes counting up from `start` (mod 256). */
 export function pattern(length: number, start = 0): Uint8Array {
