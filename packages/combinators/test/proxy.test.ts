@@ -1,4 +1,5 @@
-import { EOF } from '@flowkit/flow-types';
+import { type CloseOptions, EOF } from '@flowkit/flow-types';
+import { ForwardingFlow } from '@flowkit/kernel';
 import { describe, expect, it } from 'vitest';
 import { proxy } from '../src/index.js';
 import { firstDifference, patternBytes, readToEnd, settlesWithin, writeInPieces } from './support/bytes.js';
@@ -10,6 +11,29 @@ function setup(capacity = 65_536) {
   const [left, a] = testPair(capacity);
   const [b, right] = testPair(capacity);
   return { left, a, b, right };
+}
+
+/**
+ * `inner` whose `close()` resolves only when the test says so, after the
+ * inner close: what a transport that releases a handle on close looks like
+ * (memory has nothing left to release once both EOFs were read).
+ */
+class HeldClose extends ForwardingFlow {
+  readonly calls: (CloseOptions | undefined)[] = [];
+  #release: () => void = () => {};
+  readonly #released = new Promise<void>((resolve) => {
+    this.#release = resolve;
+  });
+
+  override async close(options?: CloseOptions): Promise<void> {
+    this.calls.push(options);
+    await super.close(options);
+    await this.#released;
+  }
+
+  release(): void {
+    this.#release();
+  }
 }
 
 describe('proxy', () => {
@@ -36,6 +60,29 @@ describe('proxy', () => {
     expect(b.state).toBe('closed');
     expect((await a.write(new Uint8Array(1))).ok).toBe(false);
     expect((await b.write(new Uint8Array(1))).ok).toBe(false);
+  });
+
+  it('after both EOFs, close()s both flows (with the caller’s signal) and resolves only once both closes did', async () => {
+    const { left, a, b, right } = setup();
+    const heldA = new HeldClose(a);
+    const heldB = new HeldClose(b);
+    const controller = new AbortController();
+    const relaying = proxy(heldA, heldB, { signal: controller.signal });
+    await left.write(new Uint8Array([1, 2]));
+    await Promise.all([left.closeWrite(), right.closeWrite()]);
+    expect(Array.from(await readToEnd(right))).toEqual([1, 2]);
+    expect(Array.from(await readToEnd(left))).toEqual([]);
+    // Both directions are done; proxy is releasing both flows.
+    expect(await settlesWithin(relaying, 30)).toBe(false);
+    const closes = (f: HeldClose): number => f.calls.length;
+    expect([closes(heldA), closes(heldB)]).toEqual([1, 1]);
+    for (const f of [heldA, heldB]) expect(f.calls[0]?.signal).toBeInstanceOf(AbortSignal);
+    heldA.release();
+    expect(await settlesWithin(relaying, 30)).toBe(false);
+    heldB.release();
+    const r = await relaying;
+    expect(r.ok && [r.value.aToB.bytes, r.value.bToA.bytes]).toEqual([2, 0]);
+    await Promise.all([left.close(), right.close()]);
   });
 
   it('passes on a half-close in one direction while the other keeps flowing', async () => {
