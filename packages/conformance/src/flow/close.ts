@@ -26,6 +26,7 @@ export const closeTopic: FlowTopic = {
     {
       id: 'close-waits-for-remote',
       name: 'close() does not resolve before the remote closes, and does resolve after it',
+      requires: 'closeWaitsForRemote',
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           const closing = startClose(a, 'dialer close()');
@@ -45,6 +46,7 @@ export const closeTopic: FlowTopic = {
     {
       id: 'close-idempotent',
       name: 'close() is idempotent: two calls resolve together, a third after that resolves at once',
+      requires: 'closeWaitsForRemote',
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           const first = startClose(a, 'first close()');
@@ -61,8 +63,33 @@ export const closeTopic: FlowTopic = {
         }),
     },
     {
+      id: 'close-calls-resolve-together',
+      name: 'two close() calls at once resolve at the same moment (by the next turn of the event loop), whether or not close waits for the remote; a third resolves at once',
+      run: (ctx) =>
+        ctx.withPair(async (a, b) => {
+          const first = startClose(a, 'first close()');
+          const second = startClose(a, 'second close()');
+          // Judged when the first of the two settles, not after the remote closed:
+          // a later call that resolves early is only visible at that moment.
+          const together = task(async () => {
+            await Promise.race([first, second]);
+            return settlesWithin(Promise.all([first, second]), 0);
+          });
+          // The remote waits a little, so an early call resolves (and is judged)
+          // before the remote's close could settle the other within the same turn.
+          await sleep(50);
+          await readUntilEof(b, 0, { what: 'acceptor reads EOF', deadline: Date.now() + ctx.opTimeoutMs });
+          await close(b, 'acceptor close()', ctx.opTimeoutMs);
+          const seen = await withTimeout(together, ctx.opTimeoutMs, 'the first of two close() calls');
+          check(seen.settled, 'one close() call resolved and the other did not resolve at the same moment');
+          const third = await settlesWithin(startClose(a, 'third close()'), 100);
+          check(third.settled, 'a close() after close() resolved did not resolve at once');
+        }),
+    },
+    {
       id: 'close-signal-bounds-wait',
       name: 'close({ signal }) resolves once the signal fires although the remote never closes; the flow is aborted',
+      requires: 'closeWaitsForRemote',
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           const controller = new AbortController();

@@ -155,6 +155,7 @@ export const deadlinesTopic: FlowTopic = {
     {
       id: 'close-timeout',
       name: 'close({ signal: AbortSignal.timeout(100) }) with a remote that never closes resolves once it fires, and the flow is aborted',
+      requires: 'closeWaitsForRemote',
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           const started = Date.now();
@@ -179,6 +180,7 @@ export const deadlinesTopic: FlowTopic = {
     {
       id: 'cancelled-close-still-closes',
       name: 'a cancelled close still closes: after close({ signal }) fired, reads end at once and another close() resolves at once',
+      requires: 'closeWaitsForRemote',
       run: (ctx) =>
         ctx.withPair(async (a) => {
           const controller = new AbortController();

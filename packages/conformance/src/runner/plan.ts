@@ -58,6 +58,7 @@ interface Hygiene {
 
 const capabilityText: Record<FlowCapability, string> = {
   halfClose: 'half-close',
+  closeWaitsForRemote: 'close waiting for the remote',
   abortSendsReset: 'reset on abort',
   backpressure: 'backpressure',
 };

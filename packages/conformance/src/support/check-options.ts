@@ -1,7 +1,12 @@
 import { boolean, func, integer, readOptions, text, timeout } from '@flowkit/kernel';
 import type { FlowConformanceOptions, ListenerConformanceOptions } from './types.js';
 
-const capabilityTable = { halfClose: boolean(), abortSendsReset: boolean(), backpressure: boolean() };
+const capabilityTable = {
+  halfClose: boolean(),
+  closeWaitsForRemote: boolean(),
+  abortSendsReset: boolean(),
+  backpressure: boolean(),
+};
 
 const flowTable = {
   name: text({ nonEmpty: true }),

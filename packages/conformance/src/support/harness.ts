@@ -25,6 +25,7 @@ export interface FlowContextTimings {
 export function resolveCapabilities(c: FlowCapabilities | undefined): Required<FlowCapabilities> {
   return {
     halfClose: c?.halfClose ?? true,
+    closeWaitsForRemote: c?.closeWaitsForRemote ?? true,
     abortSendsReset: c?.abortSendsReset ?? true,
     backpressure: c?.backpressure ?? true,
   };

@@ -14,9 +14,20 @@ export interface FlowCapabilities {
    * A transport without native half-close still keeps two promises, and the
    * suite checks both: `closeWrite()` resolves with an error instead of
    * reporting a half-close that did not happen, and `close()` still waits for
-   * the remote's `close()` before it resolves.
+   * the remote's `close()` before it resolves (unless
+   * {@link FlowCapabilities.closeWaitsForRemote} is declared `false` too).
    */
   readonly halfClose?: boolean;
+  /**
+   * `close()` resolves only once the remote has closed too, so its `signal`
+   * bounds a real wait. Declare `false` for a transport whose remote ends
+   * the connection as soon as it reads end-of-stream, before its own
+   * `close()` (a plain WebSocket peer answers a Close frame at once). Without
+   * it the cases that check that `close()` waits, or that a `signal` cuts the
+   * wait short, are skipped; `close()` must still resolve, flush what was
+   * written before it and give the remote `EOF`.
+   */
+  readonly closeWaitsForRemote?: boolean;
   /**
    * The remote of an aborted flow reads an error (a reset), not a clean EOF.
    * Without it only "EOF or an error, and no hang" is required.

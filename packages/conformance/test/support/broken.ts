@@ -528,6 +528,16 @@ class DropsOneWriteUnderLoad extends Wrapped {
   }
 }
 
+/** 44: a later close() call resolves at once while the first still waits for the remote. */
+class LaterCloseEarly extends Wrapped {
+  private closing: Promise<void> | undefined;
+  override close(options?: CloseOptions): Promise<void> {
+    if (this.closing !== undefined) return Promise.resolve();
+    this.closing = super.close(options);
+    return this.closing;
+  }
+}
+
 /** One broken transport and the cases that must catch it. */
 export interface BrokenVariant {
   readonly name: string;
@@ -601,8 +611,21 @@ export const brokenVariants: readonly BrokenVariant[] = [
   {
     name: 'close does not wait for the remote',
     makePair: wrapBoth((f) => new CloseDoesNotWait(f)),
-    mustCatch: ['close/close-waits-for-remote', 'close/close-idempotent', 'half-close/dialer-closes-first'],
+    // Every case that needs `closeWaitsForRemote` (broken.test.ts checks the list is complete).
+    mustCatch: [
+      'close/close-waits-for-remote',
+      'close/close-idempotent',
+      'close/close-signal-bounds-wait',
+      'deadlines/close-timeout',
+      'deadlines/cancelled-close-still-closes',
+      'half-close/dialer-closes-first',
+    ],
     message: /before the (acceptor|remote) closed/,
+  },
+  {
+    name: 'a later close() resolves before the first',
+    makePair: wrapBoth((f) => new LaterCloseEarly(f)),
+    mustCatch: ['close/close-calls-resolve-together', 'close/close-idempotent'],
   },
   {
     name: 'accepts a write after close',

@@ -51,7 +51,7 @@ describe('checkFlowOptions', () => {
       const message = typeError(() => checkFlowOptions('flowConformance', { ...good, [option]: value }));
       expect(message).toMatch(new RegExp(`^flowConformance: .*${option}`));
     }
-    for (const capability of ['halfClose', 'abortSendsReset', 'backpressure']) {
+    for (const capability of ['halfClose', 'closeWaitsForRemote', 'abortSendsReset', 'backpressure']) {
       const message = typeError(() =>
         checkFlowOptions('flowConformance', { ...good, capabilities: { [capability]: 1 } }),
       );

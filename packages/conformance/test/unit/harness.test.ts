@@ -12,18 +12,22 @@ import { failureOf, messageOf, scripted } from './scripted.js';
 
 describe('resolveCapabilities', () => {
   it('defaults every capability to true, keeping each declared value', () => {
-    const all = { halfClose: true, abortSendsReset: true, backpressure: true };
+    const all = { halfClose: true, closeWaitsForRemote: true, abortSendsReset: true, backpressure: true };
     expect(resolveCapabilities(undefined)).toEqual(all);
     expect(resolveCapabilities({})).toEqual(all);
     expect(resolveCapabilities({ halfClose: false })).toEqual({ ...all, halfClose: false });
+    expect(resolveCapabilities({ closeWaitsForRemote: false })).toEqual({
+      ...all,
+      closeWaitsForRemote: false,
+    });
     expect(resolveCapabilities({ abortSendsReset: false })).toEqual({ ...all, abortSendsReset: false });
     expect(resolveCapabilities({ backpressure: false })).toEqual({ ...all, backpressure: false });
   });
 });
 
 describe('missingCapabilities', () => {
-  const none = { halfClose: false, abortSendsReset: false, backpressure: false };
-  const all = { halfClose: true, abortSendsReset: true, backpressure: true };
+  const none = { halfClose: false, closeWaitsForRemote: false, abortSendsReset: false, backpressure: false };
+  const all = { halfClose: true, closeWaitsForRemote: true, abortSendsReset: true, backpressure: true };
 
   it('lists what the case needs and the transport lacks, in the order the case names them', () => {
     expect(missingCapabilities({}, none)).toEqual([]);
@@ -84,6 +88,7 @@ describe('flowCaseContext', () => {
     expect(flowCaseContext({ name: 'x', makePair, capabilities: { halfClose: false } }).capabilities).toEqual(
       {
         halfClose: false,
+        closeWaitsForRemote: true,
         abortSendsReset: true,
         backpressure: true,
       },
