@@ -16,6 +16,7 @@ import {
   checkBytes,
   type FlowState,
   flowState,
+  type ReadHalf,
   ReadQueue,
   Settled,
   show,
@@ -185,7 +186,7 @@ export class SocketFlow<A = undefined> implements Flow {
     duplex.allowHalfOpen = true;
     (duplex as OwnedDuplex)[kFlow] = this as SocketFlow<unknown>;
     duplex.on('error', SocketFlow.#errorListener);
-    duplex.on('end', SocketFlow.#endListener);
+    // No 'end' listener yet: see #reads().
     duplex.on('close', SocketFlow.#closeListener);
     // A paused duplex (readableFlowing false) is not resumed by a 'data'
     // listener: it stays paused until #resume().
@@ -193,7 +194,6 @@ export class SocketFlow<A = undefined> implements Flow {
       this.#onClose();
       return;
     }
-    if (duplex.readableEnded) this.#onEnd();
     if (duplex.writableFinished) this.#write = 'closed';
     else if (duplex.writableEnded) {
       this.#write = 'closing';
@@ -267,9 +267,26 @@ export class SocketFlow<A = undefined> implements Flow {
     return this.#duplex.readableFlowing === false;
   }
 
+  /**
+   * The read queue, made on first data, read, `close`, `abort` or failure.
+   * Only then does the flow listen for `'end'`: a `net.Socket` already has
+   * an `'end'` listener of its own, so ours would cost each idle socket an
+   * array. Until then the read half is Node's own `readableEnded`
+   * ({@link SocketFlow.#readHalf}), and a queue made after the end starts
+   * ended.
+   */
   #reads(): ReadQueue {
-    this.#queue ??= new ReadQueue();
-    return this.#queue;
+    if (this.#queue !== undefined) return this.#queue;
+    const queue = new ReadQueue();
+    this.#queue = queue;
+    if (this.#duplex.readableEnded) queue.end();
+    else this.#duplex.on('end', SocketFlow.#endListener);
+    return queue;
+  }
+
+  /** The read half, whether or not the queue exists yet. */
+  #readHalf(): ReadHalf {
+    return this.#queue?.state ?? (this.#duplex.readableEnded ? 'eof' : 'open');
   }
 
   get #highWaterMark(): number {
@@ -321,7 +338,7 @@ export class SocketFlow<A = undefined> implements Flow {
    * are done (after `close`, a failure or `abort`).
    */
   get state(): FlowState {
-    return flowState(this.#queue === undefined ? 'open' : this.#queue.state, this.#write);
+    return flowState(this.#readHalf(), this.#write);
   }
 
   // --- read path -----------------------------------------------------------
@@ -538,6 +555,8 @@ export class SocketFlow<A = undefined> implements Flow {
       later.close = close;
       if (later.released) close.settle();
       else {
+        // From now on the remote's end must be heard.
+        this.#reads();
         // Its result needs no answer here: a failed flush fails the flow,
         // and a failed flow is released.
         void this.closeWrite();
@@ -555,7 +574,7 @@ export class SocketFlow<A = undefined> implements Flow {
     const later = this.#later;
     const close = later?.close;
     if (close === undefined || close.settled) return;
-    if (this.#queue?.state !== 'eof' && this.#queue?.state !== 'failed') return;
+    if (this.#readHalf() === 'open') return;
     if (this.#write === 'open' || this.#write === 'closing') return;
     if (!this.#duplex.destroyed) {
       this.#keepDescription();
@@ -621,7 +640,7 @@ export class SocketFlow<A = undefined> implements Flow {
       this.#onFinish();
     }
     const later = this.#more();
-    const reading = this.#queue === undefined || this.#queue.state === 'open';
+    const reading = this.#readHalf() === 'open';
     if (!later.aborted && (reading || this.#write === 'open' || this.#write === 'closing')) {
       this.#fail({ type: 'io', message: `connection to ${this.label} was closed before end-of-stream` });
     }

@@ -1,3 +1,4 @@
+import { Duplex } from 'node:stream';
 import { EOF } from '@flowkit/flow-types';
 import { describe, expect, it } from 'vitest';
 import { fromNodeDuplex } from '../src/index.js';
@@ -138,6 +139,46 @@ describe('state, derived from the two halves', () => {
     expect(a.state).toBe('closed');
     expect(b.state).toBe('closed');
     await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe('an idle flow listens for no end-of-stream until it reads or closes', () => {
+  it('an EOF that arrived before the first read or close is still heard: state read-done, read EOF, close resolves', async () => {
+    const { a, b, listener } = await tcpPair();
+    await listener.close();
+    // `a` is a dialed flow, so its socket is flowing: the FIN is read while nobody asks.
+    expect((await b.closeWrite()).ok).toBe(true);
+    for (let i = 0; i < 200 && a.state !== 'read-done'; i++) await tick();
+    expect(a.state).toBe('read-done');
+    const read = a.read();
+    expect(await settled(read)).toBe(true);
+    expect(await read).toEqual({ ok: true, value: EOF });
+    const closing = a.close();
+    for (let i = 0; i < 200 && !(await settled(closing)); i++) await tick();
+    expect(await settled(closing)).toBe(true);
+    expect(a.state).toBe('closed');
+    expect(await b.read()).toEqual({ ok: true, value: EOF });
+    await b.close();
+  });
+
+  it('close() on a flow that never read resolves once the remote ends, even on a duplex that does not destroy itself', async () => {
+    // autoDestroy off: no 'close' event comes by itself, only the flow's own 'end' listener can finish the close.
+    const duplex = new Duplex({
+      autoDestroy: false,
+      allowHalfOpen: true,
+      read() {},
+      write(_chunk, _encoding, callback) {
+        callback();
+      },
+    });
+    const flow = fromNodeDuplex(duplex);
+    const closing = flow.close();
+    await tick();
+    expect(await settled(closing)).toBe(false);
+    duplex.push(null);
+    for (let i = 0; i < 200 && !(await settled(closing)); i++) await tick();
+    expect(await settled(closing)).toBe(true);
+    expect(flow.state).toBe('closed');
   });
 });
 

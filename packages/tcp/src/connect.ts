@@ -1,5 +1,5 @@
 import { type ConnectError, err, type Result } from '@flowkit/flow-types';
-import { fromNodeDuplex } from '@flowkit/node-duplex';
+import { type FromNodeDuplexOptions, fromNodeDuplex } from '@flowkit/node-duplex';
 import { dial } from '@flowkit/socket';
 import { describeSocket, formatTcpAddress, type TcpAddress, type TcpFlow } from './address.js';
 import { readTcpConnectOptions, type TcpConnectOptions } from './options.js';
@@ -36,13 +36,27 @@ export function connect(given: TcpConnectOptions): Promise<Result<TcpFlow, Conne
       ...(options.family === undefined ? {} : { family: options.family }),
     },
     { label, signal: options.signal, timeout: options.timeout },
-    (socket) =>
-      fromNodeDuplex<TcpAddress>(socket, {
-        // The dialed address: it also stands in if the handle is gone before
-        // the addresses were first needed.
-        label,
-        describe: describeSocket,
-        ...(options.readHighWaterMark === undefined ? {} : { readHighWaterMark: options.readHighWaterMark }),
-      }),
+    (socket) => fromNodeDuplex<TcpAddress>(socket, flowOptions(label, options.readHighWaterMark)),
   );
+}
+
+// The options of the last dial, shared with the next dial to the same
+// address: a pool of connections to one server holds one options object,
+// not one (and a label string) per idle flow.
+let lastFlowOptions: FromNodeDuplexOptions<TcpAddress> | undefined;
+
+function flowOptions(
+  label: string,
+  readHighWaterMark: number | undefined,
+): FromNodeDuplexOptions<TcpAddress> {
+  const last = lastFlowOptions;
+  if (last !== undefined && last.label === label && last.readHighWaterMark === readHighWaterMark) return last;
+  lastFlowOptions = {
+    // The dialed address: it also stands in if the handle is gone before
+    // the addresses were first needed.
+    label,
+    describe: describeSocket,
+    ...(readHighWaterMark === undefined ? {} : { readHighWaterMark }),
+  };
+  return lastFlowOptions;
 }

@@ -72,6 +72,22 @@ describe.each([
     expect(dialer.remoteAddress.host).toBe(host);
   });
 
+  it('flows dialed in turn to two addresses each name their own (dials to one address share one options object)', async () => {
+    const one = await bound(host);
+    const two = await bound(host);
+    const flows = [];
+    for (const listener of [one, two, two, one, one, two]) {
+      const accepted = listener.accept();
+      const dialed = await connect({ host, port: listener.address.port });
+      const acc = await accepted;
+      if (!dialed.ok || !acc.ok) throw new Error('no pair');
+      flows.push(dialed.value, acc.value);
+      expect(dialed.value.label).toBe(formatTcpAddress(host, listener.address.port));
+      expect(dialed.value.remoteAddress).toEqual(listener.address);
+    }
+    for (const f of flows) f.abort();
+  });
+
   it('refused: a typed error that names the address', async () => {
     const listener = await bound(host);
     const { port } = listener.address;
