@@ -1,6 +1,7 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { dial, type ServerListener, serve } from '@flowkit/socket';
+import { acceptedPair } from '../../../tooling/testing/accepted-pair.js';
 import { fromNodeDuplex, type SocketFlow } from '../src/index.js';
 
 type Addr = { port: number };
@@ -21,14 +22,12 @@ export async function tcpPair(
   );
   if (!bound.ok) throw new Error(bound.error.message);
   const listener = bound.value;
-  const accepted = listener.accept();
-  const dialed = await dial({ host: '127.0.0.1', port: listener.address.port }, { label: 'test' }, (socket) =>
-    fromNodeDuplex<Addr>(socket, { label: 'dialer', ...opts }),
+  const [a, b] = await acceptedPair(listener, () =>
+    dial({ host: '127.0.0.1', port: listener.address.port }, { label: 'test' }, (socket) =>
+      fromNodeDuplex<Addr>(socket, { label: 'dialer', ...opts }),
+    ),
   );
-  if (!dialed.ok) throw new Error(dialed.error.message);
-  const acc = await accepted;
-  if (!acc.ok) throw new Error(acc.error.message);
-  return { a: dialed.value, b: acc.value, listener };
+  return { a, b, listener };
 }
 
 /**

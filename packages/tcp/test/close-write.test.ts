@@ -1,3 +1,4 @@
+import { acceptedPair } from '../../../tooling/testing/accepted-pair.js';
 import { socketCloseWrite } from '../../../tooling/testing/socket-close-write.js';
 import { connect, listen, type TcpListener } from '../src/index.js';
 
@@ -10,12 +11,8 @@ for (const host of ['127.0.0.1', '::1']) {
       const bound = await listen({ host, port: 0 });
       if (!bound.ok) throw new Error(bound.error.message);
       listeners.push(bound.value);
-      const accepted = bound.value.accept();
-      const dialed = await connect({ host, port: bound.value.address.port });
-      if (!dialed.ok) throw new Error(dialed.error.message);
-      const acc = await accepted;
-      if (!acc.ok) throw new Error(acc.error.message);
-      return [dialed.value, acc.value];
+      const listener = bound.value;
+      return acceptedPair(listener, () => connect({ host, port: listener.address.port }));
     },
     async cleanup() {
       await Promise.all(listeners.splice(0).map((l) => l.close()));

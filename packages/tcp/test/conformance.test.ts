@@ -1,5 +1,6 @@
 import { flowConformance, listenerConformance } from '@flowkit/conformance';
 import type { Flow, Listener } from '@flowkit/flow-types';
+import { acceptedPair } from '../../../tooling/testing/accepted-pair.js';
 import { connect, listen, type TcpAddress, type TcpListener } from '../src/index.js';
 
 const listeners: TcpListener[] = [];
@@ -14,12 +15,8 @@ function pairOver(host: string) {
     const bound = await listen({ host, port: 0 });
     if (!bound.ok) throw new Error(bound.error.message);
     listeners.push(bound.value);
-    const accepted = bound.value.accept();
-    const dialed = await connect({ host, port: bound.value.address.port });
-    if (!dialed.ok) throw new Error(dialed.error.message);
-    const acc = await accepted;
-    if (!acc.ok) throw new Error(acc.error.message);
-    return [dialed.value, acc.value];
+    const listener = bound.value;
+    return acceptedPair(listener, () => connect({ host, port: listener.address.port }));
   };
 }
 

@@ -1,5 +1,6 @@
 import { EOF } from '@flowkit/flow-types';
 import { afterEach, describe, expect, it } from 'vitest';
+import { acceptedPair } from '../../../tooling/testing/accepted-pair.js';
 import { connect, formatTcpAddress, listen, type TcpListener } from '../src/index.js';
 
 const open: TcpListener[] = [];
@@ -17,11 +18,8 @@ async function bound(host: string): Promise<TcpListener> {
 /** A listener on `host` and one connected pair through it, nothing used yet. */
 async function pairOver(host: string) {
   const listener = await bound(host);
-  const accepted = listener.accept();
-  const dialed = await connect({ host, port: listener.address.port });
-  const acc = await accepted;
-  if (!dialed.ok || !acc.ok) throw new Error('no pair');
-  return { listener, a: dialed.value, b: acc.value };
+  const [a, b] = await acceptedPair(listener, () => connect({ host, port: listener.address.port }));
+  return { listener, a, b };
 }
 
 describe.each([

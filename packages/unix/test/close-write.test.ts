@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { acceptedPair } from '../../../tooling/testing/accepted-pair.js';
 import { socketCloseWrite } from '../../../tooling/testing/socket-close-write.js';
 import { connect, listen, type UnixListener } from '../src/index.js';
 
@@ -15,15 +16,11 @@ let n = 0;
 socketCloseWrite({
   name: 'unix',
   async makePair() {
-    const bound = await listen({ path: join(dir, `s${n++}.sock`) });
+    const path = join(dir, `s${n++}.sock`);
+    const bound = await listen({ path });
     if (!bound.ok) throw new Error(bound.error.message);
     listeners.push(bound.value);
-    const accepted = bound.value.accept();
-    const dialed = await connect({ path: join(dir, `s${n - 1}.sock`) });
-    if (!dialed.ok) throw new Error(dialed.error.message);
-    const acc = await accepted;
-    if (!acc.ok) throw new Error(acc.error.message);
-    return [dialed.value, acc.value];
+    return acceptedPair(bound.value, () => connect({ path }));
   },
   async cleanup() {
     await Promise.all(listeners.splice(0).map((l) => l.close()));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { flowConformance, listenerConformance } from '@flowkit/conformance';
 import type { Flow, Listener } from '@flowkit/flow-types';
 import { afterAll } from 'vitest';
+import { acceptedPair } from '../../../tooling/testing/accepted-pair.js';
 import { connect, listen, type UnixAddress, type UnixListener } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowkit-unix-conf-'));
@@ -21,12 +22,7 @@ async function makePair(): Promise<readonly [Flow, Flow]> {
   const bound = await listen({ path });
   if (!bound.ok) throw new Error(bound.error.message);
   listeners.push(bound.value);
-  const accepted = bound.value.accept();
-  const dialed = await connect({ path });
-  if (!dialed.ok) throw new Error(dialed.error.message);
-  const acc = await accepted;
-  if (!acc.ok) throw new Error(acc.error.message);
-  return [dialed.value, acc.value];
+  return acceptedPair(bound.value, () => connect({ path }));
 }
 
 flowConformance({

@@ -1,6 +1,7 @@
 import { flowConformance, listenerConformance } from '@flowkit/conformance';
 import type { Flow, Listener } from '@flowkit/flow-types';
 import { afterAll, beforeAll } from 'vitest';
+import { acceptedPair } from '../../../tooling/testing/accepted-pair.js';
 import { type CertMatrix, makeCertMatrix } from '../../tls/test/support/certs.js';
 import { connect, listen, type WebSocketConnectOptions, type WebSocketListener } from '../src/index.js';
 
@@ -52,18 +53,12 @@ let making: Promise<unknown> = Promise.resolve();
 function pairIn(mode: Mode) {
   const makeOne = async (): Promise<readonly [Flow, Flow]> => {
     const listener = await sharedListener(mode);
-    const accepted = listener.accept();
-    const dialed = await dialIn(mode, listener.address.url);
-    if (!dialed.ok) throw new Error(dialed.error.message);
-    const acc = await accepted;
-    if (!acc.ok) throw new Error(acc.error.message);
+    const [dialed, acc] = await acceptedPair(listener, () => dialIn(mode, listener.address.url));
     // The capabilities below are declared per mode: check the mode is what was negotiated.
-    if (dialed.value.halfClose !== mode.halfClose || acc.value.halfClose !== mode.halfClose) {
-      throw new Error(
-        `halfClose ${mode.halfClose} asked, ${dialed.value.halfClose}/${acc.value.halfClose} negotiated`,
-      );
+    if (dialed.halfClose !== mode.halfClose || acc.halfClose !== mode.halfClose) {
+      throw new Error(`halfClose ${mode.halfClose} asked, ${dialed.halfClose}/${acc.halfClose} negotiated`);
     }
-    return [dialed.value, acc.value];
+    return [dialed, acc];
   };
   return (): Promise<readonly [Flow, Flow]> => {
     const next = making.then(makeOne, makeOne);
