@@ -1,7 +1,9 @@
 // `pnpm soak`: the long run of every reliability scenario, about five
 // minutes on a 2-core machine, ending in a table (plain and Markdown).
 // Exits 1 if any byte was lost, anything leaked, or any scenario failed.
-// `--quick` runs a small version of each scenario (for trying it out).
+// `--quick` runs a small version of each scenario (for trying it out);
+// `--only=<prefix>` runs only the scenarios whose name starts with it
+// (`--only=listener:` for the unaccepted-listener one).
 
 import { parseAddress } from '@flowkit/flowcat';
 import fc from 'fast-check';
@@ -16,6 +18,7 @@ import { runUnaccepted } from './unaccepted.js';
 
 const quick = process.argv.includes('--quick');
 const scale = (full: number, small: number) => (quick ? small : full);
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 interface Row {
   scenario: string;
@@ -38,6 +41,7 @@ process.on('unhandledRejection', (reason) => {
 const rows: Row[] = [];
 
 async function phase(scenario: string, run: (row: Row) => Promise<void>): Promise<void> {
+  if (only !== undefined && !scenario.startsWith(only)) return;
   const row: Row = {
     scenario,
     load: '',
