@@ -2,7 +2,7 @@
 // package per Stryker run. Run it through `pnpm mutate [package…]`
 // (tooling/mutate/main.mjs), which sets FLOWKIT_MUTATE and prints the scores.
 import { existsSync } from 'node:fs';
-import { mutated } from './tooling/mutate/packages.mjs';
+import { mutated, target } from './tooling/mutate/packages.mjs';
 
 const name = process.env.FLOWKIT_MUTATE;
 const files = mutated[name];
@@ -31,15 +31,19 @@ export default {
   // The machine is shared: one test runner at a time.
   concurrency: 1,
   // A mutant that hangs a test is cut off at 1.5 × that test's own time plus
-  // this margin (and counts as detected); each one costs a runner restart.
-  timeoutMS: 3_000,
+  // this margin (and counts as detected); each such cut costs a runner
+  // restart. The packages' vitest.mutate.config.ts bound each test to less
+  // (tooling/mutate/vitest-project.ts), so a mutant that leaves a read
+  // pending fails its test instead; only a hang that blocks the event loop
+  // and escapes Stryker's hit counter reaches this.
+  timeoutMS: 5_000,
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: `${reports}/index.html` },
   jsonReporter: { fileName: `${reports}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   // The committed baseline `pnpm mutate --incremental` starts from.
   incrementalFile: `tooling/mutate/baseline/${name}.json`,
-  thresholds: { high: 85, low: 70, break: null },
+  thresholds: { high: target, low: 70, break: null },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

@@ -7,6 +7,12 @@ describe('results', () => {
     expect(Object.isFrozen(ok())).toBe(true);
     expect(ok(3)).toEqual({ ok: true, value: 3 });
   });
+  it('the shared ok() is a success a caller can branch on', () => {
+    const r = ok();
+    expect(r.ok).toBe(true);
+    expect(Object.keys(r).sort()).toEqual(['ok', 'value']);
+    expect(r.value).toBeUndefined();
+  });
   it('err wraps an error', () => {
     expect(err('x')).toEqual({ ok: false, error: 'x' });
   });
@@ -24,6 +30,11 @@ describe('formatters', () => {
     });
     expect(s).toBe('reset: connection reset by 127.0.0.1:80 (ECONNRESET)');
     expect(s).not.toContain('\n');
+  });
+  it('fold a line break with no space around it, and trim the ends', () => {
+    expect(formatError({ type: 'io', message: '\nread failed\nat offset 7\n', code: 'EIO' })).toBe(
+      'io: read failed at offset 7 (EIO)',
+    );
   });
   it('do not repeat a code the message already has', () => {
     expect(formatError({ type: 'refused', message: 'ECONNREFUSED 127.0.0.1:1', code: 'ECONNREFUSED' })).toBe(

@@ -1,0 +1,3 @@
+import { mutateProject } from '../../tooling/mutate/vitest-project.js';
+
+export default mutateProject('flow-types');
