@@ -59,9 +59,7 @@ export class Queue<T> {
   /** Empties the queue and returns what it held, head first. */
   drain(): T[] {
     const out: T[] = [];
-    for (let item = this.shift(); item !== undefined || this.#length > 0; item = this.shift()) {
-      out.push(item as T);
-    }
+    while (this.#length > 0) out.push(this.shift() as T);
     return out;
   }
 
