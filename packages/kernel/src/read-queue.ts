@@ -1,4 +1,6 @@
 import { EOF, err, type FlowError, ok, type ReadOptions, type ReadResult } from '@flowkit/flow-types';
+import { show } from './show.js';
+import { isAbortSignal } from './signal.js';
 import type { ReadHalf } from './state.js';
 
 /** Hooks of a {@link ReadQueue}. */
@@ -128,9 +130,16 @@ export class ReadQueue {
     this.#settleWaiters(err(this.#error!));
   }
 
-  /** `Flow.read`: see the class description. Never rejects. */
+  /**
+   * `Flow.read`: see the class description. Never rejects; a `signal` that
+   * is not an `AbortSignal` is the caller's programming error, a `TypeError`
+   * thrown at the call.
+   */
   read(options?: ReadOptions): Promise<ReadResult> {
     const signal = options?.signal;
+    if (signal !== undefined && !isAbortSignal(signal)) {
+      throw new TypeError(`read: options.signal must be an AbortSignal, got ${show(signal)}`);
+    }
     if (signal?.aborted) return Promise.resolve(err(readCancelled(signal.reason)));
     if (this.#queuedBytes > 0) return Promise.resolve(this.#take());
     if (this.#state === 'eof') return EOF_PROMISE;

@@ -94,6 +94,18 @@ describe('ReadQueue', () => {
     expect(await q.read()).toEqual({ ok: true, value: bytes(5) });
   });
 
+  it('a signal that is not an AbortSignal throws a TypeError naming it at the call; the queue is untouched', async () => {
+    const q = new ReadQueue();
+    q.push(bytes(3));
+    for (const signal of ['abc', 1, {}, { aborted: false }, null]) {
+      expect(() => q.read({ signal: signal as never })).toThrow(
+        /^read: options\.signal must be an AbortSignal/,
+      );
+    }
+    expect(q.waiting).toBe(0);
+    expect(await q.read()).toEqual({ ok: true, value: bytes(3) });
+  });
+
   it('calls onTake with the bytes still queued', async () => {
     const seen: number[] = [];
     const q = new ReadQueue({ onTake: (n) => seen.push(n) });
