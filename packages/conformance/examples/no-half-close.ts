@@ -4,6 +4,7 @@
 // the sender, so there is no way to say "I am done writing, keep talking".
 import type { CloseOptions, Flow, ReadOptions, ReadResult, WriteResult } from '@flowkit/flow-types';
 import { EOF, err, ok } from '@flowkit/flow-types';
+import { checkByteList, checkBytes, isAbortSignal } from '@flowkit/kernel';
 
 type Message = { readonly kind: 'data'; readonly bytes: Uint8Array } | { readonly kind: 'close' | 'abort' };
 
@@ -50,6 +51,10 @@ class PortFlow implements Flow {
   }
 
   read(options?: ReadOptions): Promise<ReadResult> {
+    // A programming error throws at the call; only outcomes are results.
+    const given: unknown = options?.signal;
+    if (given !== undefined && !isAbortSignal(given))
+      throw new TypeError('read: options.signal must be an AbortSignal');
     if (options?.signal?.aborted) return Promise.resolve(err({ type: 'aborted', message: 'read cancelled' }));
     const next = this.queued[0];
     if (next !== undefined) {
@@ -75,10 +80,12 @@ class PortFlow implements Flow {
   }
 
   write(buffer: Uint8Array): Promise<WriteResult> {
+    checkBytes(buffer, 'write', 'buffer');
     return this.writev([buffer]);
   }
 
   writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    checkByteList(buffers, 'writev', 'buffers');
     if (this.state !== 'open') return Promise.resolve(err({ type: 'closed', message: 'flow is closed' }));
     for (const bytes of buffers)
       if (bytes.length > 0) this.port.postMessage({ kind: 'data', bytes } satisfies Message);

@@ -11,7 +11,7 @@ import {
   type ReadResult,
   type WriteResult,
 } from '@flowkit/flow-types';
-import { abortOnSignal, ForwardingFlow } from '@flowkit/kernel';
+import { abortOnSignal, checkByteList, checkBytes, ForwardingFlow } from '@flowkit/kernel';
 import { fromNodeDuplex, type SocketFlow } from '@flowkit/node-duplex';
 import { tlsFlowError } from './errors.js';
 import { endFailedHandshake, type HandshakeTransport, mayHaveSentAlert } from './failed-handshake.js';
@@ -178,6 +178,8 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
 
   /** Encrypts and sends `buffer`; same rules as {@link Flow.write}. */
   override write(buffer: Uint8Array): Promise<WriteResult> {
+    // Checked here, not only by the inner flow: a large or queued write never reaches it at the call.
+    checkBytes(buffer, 'write', 'buffer');
     if (this.#closeWrite !== undefined) return this.#writeClosed();
     if (this.#sliced === undefined && buffer.byteLength <= SLICE_BYTES) return this.inner.write(buffer);
     return this.#inSlices([buffer]);
@@ -190,6 +192,7 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
    * Same rules as {@link Flow.writev}.
    */
   override writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    checkByteList(buffers, 'writev', 'buffers');
     if (this.#closeWrite !== undefined) return this.#writeClosed();
     if (this.#sliced === undefined && byteLength(buffers) <= SLICE_BYTES) return this.inner.writev(buffers);
     return this.#inSlices(buffers);

@@ -1,5 +1,5 @@
 import { EOF } from '@flowkit/flow-types';
-import { check, checkBytes, concat, fail } from '../support/assert.js';
+import { check, checkBytes, concat, describeValue, fail } from '../support/assert.js';
 import {
   close,
   expectClosed,
@@ -18,6 +18,21 @@ import { sendExactly } from '../support/transfer.js';
 import type { FlowTopic } from '../support/types.js';
 
 const empty = new Uint8Array(0);
+
+/** `call()` must throw a `TypeError` whose message matches `names` (it names the argument), synchronously. */
+function throwsAtCall(what: string, names: RegExp, call: () => unknown): void {
+  let returned: unknown;
+  try {
+    returned = call();
+  } catch (e) {
+    check(e instanceof TypeError, `${what} threw ${describeValue(e)}, not a TypeError`);
+    check(names.test(e.message), `${what}: the TypeError does not name the argument (${e.message})`);
+    return;
+  }
+  // A promise it returned instead may reject: handled here, so the failure below is the one reported.
+  if (returned instanceof Promise) returned.catch(() => {});
+  fail(`${what} did not throw a TypeError at the call: it returned ${describeValue(returned)}`);
+}
 
 /** EOF repeats; writes after close fail with `closed`; empty writes and `writev` order. */
 export const writeRulesTopic: FlowTopic = {
@@ -115,6 +130,34 @@ export const writeRulesTopic: FlowTopic = {
                 : await writev(a, [pattern(50, i)], `writev ${i} after the first failure`, ctx.opTimeoutMs);
             if (r.ok) fail(`write ${i} after the first failed write succeeded (a failed flow stays failed)`);
           }
+        }),
+    },
+    {
+      id: 'bad-arguments-throw-at-call',
+      name: 'a string passed to write or writev (or in writev’s list), or a non-AbortSignal as read’s signal, throws a TypeError naming the argument at the call; nothing is sent and the flow stays usable',
+      run: (ctx) =>
+        ctx.withPair(async (a, b) => {
+          const calls: readonly (readonly [string, RegExp, () => unknown])[] = [
+            ['write("abc")', /buffer/, () => a.write('abc' as never)],
+            ['write(undefined)', /buffer/, () => a.write(undefined as never)],
+            ['writev("abc")', /buffers/, () => a.writev('abc' as never)],
+            ['writev(["abc"])', /buffers/, () => a.writev(['abc'] as never)],
+            ['read({ signal: "abc" })', /signal/, () => a.read({ signal: 'abc' as never })],
+          ];
+          for (const [what, names, call] of calls) throwsAtCall(what, names, call);
+          const data = pattern(300, 42);
+          expectOk(
+            await write(a, data, 'write after the bad calls', ctx.opTimeoutMs),
+            'write after the bad calls',
+          );
+          const closing = startClose(a, 'dialer close()');
+          const got = await readUntilEof(b, data.length, {
+            what: 'acceptor reads what was sent',
+            deadline: Date.now() + ctx.opTimeoutMs,
+          });
+          checkBytes(got, data, 'the only data sent (the bad calls must send nothing)');
+          await close(b, 'acceptor close()', ctx.opTimeoutMs);
+          await withTimeout(closing, ctx.opTimeoutMs, 'dialer close()');
         }),
     },
     {

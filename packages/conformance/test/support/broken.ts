@@ -538,6 +538,28 @@ class LaterCloseEarly extends Wrapped {
   }
 }
 
+/** 45: encodes a string passed to write or writev and sends it, as a flow that never checks its argument does. */
+class SendsStrings extends Wrapped {
+  override write(buffer: Uint8Array): Promise<WriteResult> {
+    return typeof buffer === 'string' ? super.write(new TextEncoder().encode(buffer)) : super.write(buffer);
+  }
+  override writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    if (typeof buffers === 'string') return this.write(buffers);
+    return super.writev(buffers.map((b) => (typeof b === 'string' ? new TextEncoder().encode(b) : b)));
+  }
+}
+
+/** 46: a read with a bad signal rejects with the TypeError instead of throwing it at the call. */
+class RejectsBadSignal extends Wrapped {
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    try {
+      return super.read(options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+}
+
 /** One broken transport and the cases that must catch it. */
 export interface BrokenVariant {
   readonly name: string;
@@ -621,6 +643,18 @@ export const brokenVariants: readonly BrokenVariant[] = [
       'half-close/dialer-closes-first',
     ],
     message: /before the (acceptor|remote) closed/,
+  },
+  {
+    name: 'sends a string passed to write',
+    makePair: wrapBoth((f) => new SendsStrings(f)),
+    mustCatch: ['write-rules/bad-arguments-throw-at-call'],
+    message: /write\("abc"\) did not throw a TypeError at the call/,
+  },
+  {
+    name: 'rejects a bad read signal instead of throwing',
+    makePair: wrapBoth((f) => new RejectsBadSignal(f)),
+    mustCatch: ['write-rules/bad-arguments-throw-at-call'],
+    message: /read\(\{ signal: "abc" \}\) did not throw a TypeError at the call/,
   },
   {
     name: 'a later close() resolves before the first',

@@ -87,6 +87,9 @@ class Endpoint implements Flow {
   ) {}
 
   read(options?: ReadOptions): Promise<ReadResult> {
+    const s: unknown = options?.signal;
+    if (s !== undefined && !(s instanceof AbortSignal))
+      throw new TypeError('read: options.signal must be an AbortSignal');
     if (this.aborted) return Promise.resolve(err({ type: 'aborted', message: 'flow was aborted' }));
     const signal = options?.signal;
     // A fired signal cancels at once, even with data waiting (which stays queued).
@@ -114,10 +117,13 @@ class Endpoint implements Flow {
   }
 
   write(buffer: Uint8Array): Promise<WriteResult> {
+    if (!(buffer instanceof Uint8Array)) throw new TypeError('write: buffer must be a Uint8Array');
     return this.writev([buffer]);
   }
 
   writev(buffers: readonly Uint8Array[]): Promise<WriteResult> {
+    if (!Array.isArray(buffers) || !buffers.every((b) => b instanceof Uint8Array))
+      throw new TypeError('writev: buffers must be an array of Uint8Array');
     const p = this.outgoing;
     if (this.aborted || this.writeClosed !== undefined || p.readerGone) {
       return Promise.resolve(err(closedError()));
