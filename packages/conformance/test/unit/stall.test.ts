@@ -18,11 +18,13 @@ describe('fillUntilStall', () => {
   it('writes 64 KiB chunks of the stream until one stays pending, and reports what was accepted', async () => {
     const [a, b] = referencePair({ capacity: 100 * 1024 });
     const started = Date.now();
-    const stall = await fillUntilStall(a, 5, soon());
+    const stall = await fillUntilStall(a, 5, Date.now() + 20_000);
     // The reference pair admits writes while less than its capacity is queued.
     expect(stall.accepted).toBe(2 * STALL_CHUNK);
     expect(stall.stalledSize).toBe(STALL_CHUNK);
+    // A write pending STALL_WAIT_MS counts as stalled: not the whole time left to the deadline.
     expect(Date.now() - started).toBeGreaterThanOrEqual(STALL_WAIT_MS - 10);
+    expect(Date.now() - started).toBeLessThan(10_000);
     // What was accepted is the stream from offset 0, and the stalled write carries what follows.
     await readAndVerify(b, 3 * STALL_CHUNK, 5, soon());
     expect(await stall.stalled).toEqual(okWrite);
