@@ -27,6 +27,11 @@ export interface CellReport {
   readonly leakCheck: string;
   /** `label: case id: reason`, one per failed case. */
   readonly failures: readonly string[];
+  /**
+   * Set when the package refused this runtime at the call (its typed
+   * `unsupported-runtime` error): the error's message. No case ran.
+   */
+  readonly refused?: string;
 }
 
 /** The report's leak-check state as one phrase: `on`, `off`, or `unavailable: why`. */

@@ -60,11 +60,12 @@ const NODE_TEST = 'node:test';
 const CHROMIUM_ROW = 'Chromium (headless)';
 
 /** Each package's README example, and a line its output must hold. */
-const EXAMPLES: Record<MatrixPackage, { readonly file: string; readonly expect: string }> = {
+const EXAMPLES: Record<MatrixPackage | 'websocket', { readonly file: string; readonly expect: string }> = {
   memory: { file: 'examples/echo.ts', expect: '-> hello, flow' },
   tcp: { file: 'examples/echo.ts', expect: 'echoed: hello over tcp' },
   unix: { file: 'examples/echo.ts', expect: 'echoed: hello over a unix socket' },
   tls: { file: 'examples/over-memory.ts', expect: 'hello over TLS over memory' },
+  websocket: { file: 'examples/echo.ts', expect: 'echo: hello over a WebSocket flow' },
 };
 
 /** How `rt` runs a TypeScript file: Node through tsx (20.11 cannot strip types), Deno and Bun natively. */
@@ -124,17 +125,19 @@ async function main(): Promise<number> {
     cells.push(cell);
     const { suite, example } = cell;
     const parts: string[] = [];
-    if (suite !== undefined) {
+    if (suite?.refused !== undefined) parts.push(`refused: ${suite.refused}`);
+    else if (suite !== undefined) {
       const crash = suite.crashed === undefined ? '' : ` (did not finish: ${suite.crashed})`;
       parts.push(`${suite.passed} passed, ${suite.failed} failed, ${suite.skipped} skipped${crash}`);
       parts.push(`leak check ${suite.leakCheck}`);
     }
-    if (example !== undefined) parts.push(`example ${example.ok ? 'ok' : 'FAILED'}`);
+    if (example !== undefined)
+      parts.push(`example ${example.ok ? 'ok' : example.refused ? 'refused' : 'FAILED'}`);
     console.log(
       `matrix: ${cell.runtime} × ${cell.package}: ${parts.join(', ')} (${seconds(performance.now() - t0)})`,
     );
     for (const f of suite?.failures ?? []) console.log(`         ${f.split('\n')[0]}`);
-    if (example?.ok === false) console.log(`         example: ${example.detail}`);
+    if (example?.ok === false && !example.refused) console.log(`         example: ${example.detail}`);
   };
   try {
     const jobs = runtimes.flatMap((rt, i) => packages.map((pkg) => ({ rt, bin: bins[i] as string, pkg })));
@@ -189,7 +192,7 @@ async function main(): Promise<number> {
 
   const readme = readFileSync(readmePath, 'utf8');
   if (mode === 'update') {
-    writeFileSync(readmePath, withSection(readme, renderSection(cells, notes())));
+    writeFileSync(readmePath, withSection(readme, renderSection(cells, notes(cells))));
     console.log('matrix: README.md table updated');
     return 0;
   }
@@ -244,12 +247,19 @@ function parseTap(output: string, exit: string): NonNullable<CellResult['suite']
   };
 }
 
-function notes(): string[] {
+function notes(cells: readonly CellResult[]): string[] {
   const versions = RUNTIMES.map((r) => `${r.id} = \`${r.npm.name}@${r.npm.version}\``).join(', ');
+  // The leak check is asked for everywhere; where it cannot run, say so per runtime.
+  const blind = new Map<string, string>();
+  for (const c of cells) {
+    const leak = c.suite?.leakCheck ?? '';
+    if (leak.startsWith('unavailable')) blind.set(c.runtime, leak.replace(/^unavailable: /, ''));
+  }
   return [
     `Cells count conformance cases (through \`@flowkit/conformance/core\`, built packages, leak check on;`,
     `the ${SKIPPED_TOPICS.join(', ')} topic runs in each package's own tests, not here) and`,
     `run the package's README example. Runtimes come from npm: ${versions}.`,
+    ...[...blind].map(([runtime, why]) => `The leak check is unavailable on ${runtime}: ${why}.`),
   ];
 }
 
@@ -278,6 +288,7 @@ function parseSuite(output: string, exit: string): NonNullable<CellResult['suite
     skipped: report.skipped,
     leakCheck: report.leakCheck,
     failures: report.failures,
+    ...(report.refused === undefined ? {} : { refused: report.refused }),
   };
 }
 
@@ -286,11 +297,14 @@ async function runExample(
   bin: string,
   pkg: MatrixPackage,
   env: Record<string, string>,
-): Promise<{ ok: boolean; detail: string }> {
+): Promise<{ ok: boolean; refused?: boolean; detail: string }> {
   const { file, expect } = EXAMPLES[pkg];
   const [cmd, args] = command(rt, bin, file, []);
   const ran = await run(cmd, args, { cwd: join(root, 'packages', pkg), env, timeoutMs: 60_000 });
   if (ran.code === 0 && ran.output.includes(expect)) return { ok: true, detail: `printed "${expect}"` };
+  // The example stopped on the package's refusal of this runtime: a declared limit, not a failure.
+  const refusal = /unsupported-runtime: (.*)/.exec(ran.output)?.[1];
+  if (refusal !== undefined) return { ok: false, refused: true, detail: refusal };
   return {
     ok: false,
     detail: `${describeExit(ran)}; expected "${expect}": ${tail(ran.output, 3).replaceAll('\n', ' ')}`,

@@ -7,7 +7,9 @@ import { type PlannedCase, planFlowCases, planListenerCases } from '@flowkit/con
 import { matrixCase } from './cell.js';
 import { subjectsOf } from './subjects.js';
 
-for (const subject of await subjectsOf('tcp')) {
+const tcp = await subjectsOf('tcp');
+if ('refused' in tcp) throw new Error(`tcp refused this runtime: ${tcp.refused}`);
+for (const subject of tcp) {
   const { flow, listener } = subject.options;
   const planned: PlannedCase[] = [
     ...(flow === undefined ? [] : planFlowCases(flow)),

@@ -19,6 +19,25 @@ export interface Subject {
   readonly options: RunConformanceOptions;
 }
 
+/** A package that refused this runtime at the call: its `unsupported-runtime` message. */
+export interface Refused {
+  readonly refused: string;
+}
+
+/**
+ * Binds once with `listen` to learn whether the package runs here: a
+ * package that cannot keep its promises on this runtime resolves
+ * `unsupported-runtime` at the call, and the cell reports that instead of
+ * running cases against it.
+ */
+async function refusal(bound: Result<Listener<Flow, unknown>, ListenError>): Promise<Refused | undefined> {
+  if (bound.ok) {
+    await bound.value.close();
+    return undefined;
+  }
+  return bound.error.type === 'unsupported-runtime' ? { refused: bound.error.message } : undefined;
+}
+
 /** PEMs of a CA and a `localhost` server certificate it signed (made by the matrix, passed in). */
 export interface TlsMaterial {
   readonly ca: string;
@@ -143,13 +162,15 @@ async function unixSubjects(): Promise<Subject[]> {
   ];
 }
 
-async function tlsSubjects(material: TlsMaterial): Promise<Subject[]> {
+async function tlsSubjects(material: TlsMaterial): Promise<Subject[] | Refused> {
   const { pair } = await import('@flowkit/memory');
   const { connect: tlsConnect, listen: tlsListen, wrapClient, wrapServer } = await import('@flowkit/tls');
   const opened = new Opened();
   const host = '127.0.0.1';
   const server = { cert: material.cert, key: material.key };
   const client = { ca: material.ca, servername: 'localhost' };
+  const refused = await refusal(await tlsListen({ ...server, host, port: 0 }));
+  if (refused !== undefined) return refused;
   return [
     {
       label: 'tls over tcp',
@@ -192,8 +213,87 @@ async function tlsSubjects(material: TlsMaterial): Promise<Subject[]> {
   ];
 }
 
-/** The runs of `pkg`; tls reads its certificates from {@link TLS_ENV}. */
-export function subjectsOf(pkg: MatrixPackage): Promise<Subject[]> {
+/**
+ * websocket over `ws:` and `wss:` with the flowkit.v1 subprotocol (half-close
+ * on); the plain mode, which cannot keep five close cases, runs in the
+ * package's own tests. One listener per subject serves every pair.
+ */
+export async function websocketSubjects(material: TlsMaterial): Promise<Subject[] | Refused> {
+  const { connect: wsConnect, listen: wsListen } = await import('@flowkit/websocket');
+  const host = '127.0.0.1';
+  const modes = [
+    { label: 'websocket ws:', tls: {}, dial: {} },
+    {
+      label: 'websocket wss:',
+      tls: { cert: material.cert, key: material.key },
+      dial: { ca: material.ca, servername: 'localhost' },
+    },
+  ];
+  for (const mode of modes) {
+    const refused = await refusal(await wsListen({ host, port: 0, ...mode.tls }));
+    if (refused !== undefined) return refused;
+  }
+  return modes.map((mode) => {
+    const opened = new Opened();
+    const listen = (port = 0) => wsListen({ host, port, ...mode.tls });
+    const dial = (url: string) => wsConnect({ url, ...mode.dial });
+    // One listener serves every pair of a case; pairs are made one at a
+    // time, so a dialed flow is never matched with another pair's accepted one.
+    let shared:
+      | Promise<Result<Listener<Flow, unknown> & { address: { url: string } }, ListenError>>
+      | undefined;
+    let making: Promise<unknown> = Promise.resolve();
+    const makeOne = async (): Promise<readonly [Flow, Flow]> => {
+      shared ??= listen().then((l) => opened.keep(l));
+      return pairThrough(await shared, (l) => dial(l.address.url));
+    };
+    const cleanup = async () => {
+      shared = undefined;
+      await opened.cleanup();
+    };
+    return {
+      label: mode.label,
+      options: {
+        flow: {
+          name: mode.label,
+          makePair: () => {
+            const next = making.then(makeOne, makeOne);
+            making = next.catch(() => {});
+            return next;
+          },
+          cleanup,
+          capabilities: { halfClose: true, abortSendsReset: true, backpressure: true },
+          leakCheck,
+        },
+        listener: {
+          name: mode.label,
+          listen: async () => opened.keep(await listen()),
+          connect: (l) => dial(l.address.url),
+          connectToNothing: async () => {
+            // Bind, note the URL, release it: nobody listens there afterwards.
+            const l = await listen();
+            if (!l.ok) throw new Error(l.error.message);
+            const url = l.value.address.url;
+            await l.value.close();
+            return dial(url);
+          },
+          listenAgain: (l) => listen(l.address.port),
+          cleanup,
+          leakCheck,
+        },
+      },
+    };
+  });
+}
+
+function tlsMaterial(): TlsMaterial {
+  const raw = process.env[TLS_ENV];
+  if (raw === undefined) throw new Error(`${TLS_ENV} is not set: the matrix passes the TLS certificates`);
+  return JSON.parse(raw) as TlsMaterial;
+}
+
+/** The runs of `pkg`, or its refusal of this runtime; tls and websocket read their certificates from {@link TLS_ENV}. */
+export function subjectsOf(pkg: MatrixPackage): Promise<Subject[] | Refused> {
   switch (pkg) {
     case 'memory':
       return memorySubjects();
@@ -201,10 +301,7 @@ export function subjectsOf(pkg: MatrixPackage): Promise<Subject[]> {
       return tcpSubjects();
     case 'unix':
       return unixSubjects();
-    case 'tls': {
-      const raw = process.env[TLS_ENV];
-      if (raw === undefined) throw new Error(`${TLS_ENV} is not set: the matrix passes the TLS certificates`);
-      return tlsSubjects(JSON.parse(raw) as TlsMaterial);
-    }
+    case 'tls':
+      return tlsSubjects(tlsMaterial());
   }
 }

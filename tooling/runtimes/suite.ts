@@ -24,9 +24,21 @@ async function main(pkg: string | undefined): Promise<number> {
   const cell = { passed: 0, failed: 0, skipped: 0, leakCheck: 'off', failures: [] as string[] };
   let subjects: Subject[];
   try {
-    subjects = await subjectsOf(pkg as MatrixPackage);
+    const found = await subjectsOf(pkg as MatrixPackage);
+    if ('refused' in found) {
+      // A declared limit: the package refused this runtime at the call.
+      const out: CellReport = {
+        package: pkg as MatrixPackage,
+        ...cell,
+        refused: found.refused,
+        durationMs: 0,
+      };
+      console.log(`${REPORT_PREFIX}${JSON.stringify(out)}`);
+      return 0;
+    }
+    subjects = found;
   } catch (error) {
-    // The package refused to load here: the cell reports that, in one line.
+    // The package threw while loading here: the cell reports that, in one line.
     const text = error instanceof Error ? error.message : String(error);
     console.log(`${LOAD_ERROR_PREFIX}${text.split('\n')[0]}`);
     return 1;

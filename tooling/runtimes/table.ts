@@ -16,9 +16,14 @@ export interface CellResult {
     readonly failures: readonly string[];
     /** Set when the run did not finish (timeout, crash): what happened. */
     readonly crashed?: string;
+    /** Set when the package refused the runtime at the call (`unsupported-runtime`): its message. */
+    readonly refused?: string;
   };
-  /** The package's README example: ok, or what went wrong. */
-  readonly example?: { readonly ok: boolean; readonly detail: string };
+  /**
+   * The package's README example: ok, or what went wrong; `refused` when it
+   * stopped on the package's `unsupported-runtime` error.
+   */
+  readonly example?: { readonly ok: boolean; readonly refused?: boolean; readonly detail: string };
 }
 
 /** `pass` or `fail` per runtime, per package, per part: what the README declares. */
@@ -30,14 +35,18 @@ const VERDICTS = /<!-- runtimes:verdicts (\{.*\}) -->/;
 
 const suiteOk = (c: CellResult) =>
   c.suite !== undefined && c.suite.failed === 0 && c.suite.crashed === undefined && c.suite.passed > 0;
+const refused = (c: CellResult) => c.suite?.refused !== undefined;
+const suiteVerdict = (c: CellResult) => (refused(c) ? 'refused' : suiteOk(c) ? 'pass' : 'fail');
+const exampleVerdict = (e: NonNullable<CellResult['example']>) =>
+  e.ok ? 'pass' : e.refused === true ? 'refused' : 'fail';
 
 /** The verdict of each cell: `pass`, `fail`, or `pass, example fail`-style combinations. */
 export function verdicts(cells: readonly CellResult[]): Verdicts {
   const out: Verdicts = {};
   for (const c of cells) {
     const parts: string[] = [];
-    if (c.suite !== undefined) parts.push(`suite ${suiteOk(c) ? 'pass' : 'fail'}`);
-    if (c.example !== undefined) parts.push(`example ${c.example.ok ? 'pass' : 'fail'}`);
+    if (c.suite !== undefined) parts.push(`suite ${suiteVerdict(c)}`);
+    if (c.example !== undefined) parts.push(`example ${exampleVerdict(c.example)}`);
     if (parts.length > 0) {
       out[c.runtime] ??= {};
       (out[c.runtime] as Record<string, string>)[c.package] = parts.join(', ');
@@ -52,11 +61,15 @@ function cellText(c: CellResult | undefined): string {
   if (c.suite !== undefined) {
     const s = c.suite;
     const skipped = s.skipped > 0 ? `, ${s.skipped} skipped` : '';
-    if (s.crashed !== undefined) parts.push('✗ did not run (below)');
+    if (s.refused !== undefined) parts.push('⊘ refused (`unsupported-runtime`, below)');
+    else if (s.crashed !== undefined) parts.push('✗ did not run (below)');
     else if (s.failed > 0) parts.push(`✗ ${s.failed} failed, ${s.passed} passed${skipped}`);
     else parts.push(`✓ ${s.passed} passed${skipped}`);
   }
-  if (c.example !== undefined) parts.push(`example ${c.example.ok ? '✓' : '✗'}`);
+  if (c.example !== undefined) {
+    const mark = { pass: '✓', refused: '⊘', fail: '✗' }[exampleVerdict(c.example)];
+    parts.push(`example ${mark}`);
+  }
   return parts.join(' · ');
 }
 
@@ -72,14 +85,28 @@ export function renderSection(cells: readonly CellResult[], notes: readonly stri
     ...runtimes.map((r) => `| ${r} | ${packages.map((p) => cellText(find(r, p))).join(' | ')} |`),
     '',
   ];
-  const failures = cells.filter((c) => (c.suite !== undefined && !suiteOk(c)) || c.example?.ok === false);
+  const limits = cells.filter(refused);
+  if (limits.length > 0) {
+    lines.push(
+      'Declared limits: the package refuses the runtime at the call (every entry point resolves `unsupported-runtime`), with this reason:',
+      '',
+    );
+    for (const c of limits)
+      lines.push(`- ${c.runtime}, ${c.package}: ${oneLine(c.suite?.refused ?? '', 400)}`);
+    lines.push('');
+  }
+  const failures = cells.filter(
+    (c) =>
+      (c.suite !== undefined && !refused(c) && !suiteOk(c)) ||
+      (c.example !== undefined && exampleVerdict(c.example) === 'fail'),
+  );
   if (failures.length > 0) {
     lines.push('Where a runtime does not keep a promise today:', '');
     for (const c of failures) {
       for (const f of c.suite?.failures ?? []) lines.push(`- ${c.runtime}, ${c.package}: ${oneLine(f)}`);
       if (c.suite?.crashed !== undefined)
         lines.push(`- ${c.runtime}, ${c.package}: ${oneLine(c.suite.crashed)}`);
-      if (c.example?.ok === false)
+      if (c.example !== undefined && exampleVerdict(c.example) === 'fail')
         lines.push(`- ${c.runtime}, ${c.package} example: ${oneLine(c.example.detail)}`);
     }
     lines.push('');
@@ -90,12 +117,12 @@ export function renderSection(cells: readonly CellResult[], notes: readonly stri
   return lines.join('\n');
 }
 
-function oneLine(text: string): string {
+function oneLine(text: string, max = 220): string {
   // Ports and temp paths differ every run; the table should not.
   const line = (text.split('\n')[0] ?? '')
     .replace(/(127\.0\.0\.1|::1|localhost):\d+/g, '$1:<port>')
     .replace(/\/\S*\/(packages|tooling)\//g, '$1/');
-  return (line.length > 220 ? `${line.slice(0, 217)}…` : line).replaceAll('|', '\\|');
+  return (line.length > max ? `${line.slice(0, max - 3)}…` : line).replaceAll('|', '\\|');
 }
 
 /** Replaces the marked section of `readme` (or appends one). */

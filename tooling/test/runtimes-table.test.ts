@@ -68,6 +68,39 @@ describe('runtime table', () => {
   });
 });
 
+describe('runtime table refusals', () => {
+  const refusedCell: CellResult = {
+    runtime: 'Deno',
+    package: 'tls',
+    suite: { ...suite(0, 0), skipped: 0, refused: '@flowkit/tls does not run on deno: no backpressure' },
+    example: { ok: false, refused: true, detail: '@flowkit/tls does not run on deno: no backpressure' },
+  };
+
+  it('a refusal is its own verdict, listed as a declared limit with its reason, not as a failure', () => {
+    expect(verdicts([refusedCell])).toEqual({ Deno: { tls: 'suite refused, example refused' } });
+    const section = renderSection([refusedCell], []);
+    expect(section).toContain('| Deno | ⊘ refused (`unsupported-runtime`, below) · example ⊘ |');
+    expect(section).toContain('Declared limits');
+    expect(section).toContain('- Deno, tls: @flowkit/tls does not run on deno: no backpressure');
+    expect(section).not.toContain('does not keep a promise');
+  });
+
+  it('a package that stops refusing (or starts) changes the verdict', () => {
+    const ran: CellResult = {
+      runtime: 'Deno',
+      package: 'tls',
+      suite: suite(5, 0),
+      example: { ok: true, detail: '' },
+    };
+    expect(verdictChanges(verdicts([refusedCell]), verdicts([ran]))).toEqual([
+      'Deno, tls: README says "suite refused, example refused", the run says "suite pass, example pass"',
+    ]);
+    // An example that fails for another reason is a failure, not a refusal.
+    const broken: CellResult = { ...refusedCell, example: { ok: false, detail: 'exit 1' } };
+    expect(verdicts([broken])).toEqual({ Deno: { tls: 'suite refused, example fail' } });
+  });
+});
+
 describe('runtime table failure lines', () => {
   it('hold no port or absolute path, so a re-run does not change them', () => {
     const cell: CellResult = {

@@ -58,6 +58,26 @@ export interface InvalidOptionError {
 }
 
 /**
+ * The JavaScript runtime a transport ran in, as {@link UnsupportedRuntimeError}
+ * names it: `node`, `deno`, `bun`, `browser`, or `other`.
+ */
+export type RuntimeName = 'node' | 'deno' | 'bun' | 'browser' | 'other';
+
+/**
+ * The transport refuses to run in this runtime, because the runtime cannot
+ * keep a promise the transport makes (backpressure, data up to the remote's
+ * end, an error where one belongs). Returned by `connect`, `listen` or a
+ * wrapper at the call, before any I/O, instead of losing data later;
+ * importing the package never throws. `message` says which promise and why;
+ * each package's README lists what it refuses where.
+ */
+export interface UnsupportedRuntimeError extends ErrorFields {
+  readonly type: 'unsupported-runtime';
+  /** The runtime that was refused. */
+  readonly runtime: RuntimeName;
+}
+
+/**
  * Why dialing failed. The message always names the address.
  *
  * - `refused`: nothing listens there (`ECONNREFUSED`, or no such memory name).
@@ -70,9 +90,12 @@ export interface InvalidOptionError {
  * - `handshake`: a layered protocol (TLS) failed to agree; `certificate`: the
  *   peer's certificate was rejected. Only secure transports return these.
  * - `io`: any other operating-system failure.
+ * - `unsupported-runtime`: the transport does not run in this runtime
+ *   ({@link UnsupportedRuntimeError}).
  */
 export type ConnectError =
   | InvalidOptionError
+  | UnsupportedRuntimeError
   | (ErrorFields & {
       readonly type:
         | 'refused'
@@ -99,9 +122,12 @@ export type ConnectError =
  *   a missing parent directory).
  * - `closed`: the listener was closed; returned by every later `accept`.
  * - `io`: any other operating-system failure.
+ * - `unsupported-runtime`: the transport does not run in this runtime
+ *   ({@link UnsupportedRuntimeError}).
  */
 export type ListenError =
   | InvalidOptionError
+  | UnsupportedRuntimeError
   | (ErrorFields & {
       readonly type: 'in-use' | 'exists' | 'permission' | 'not-found' | 'closed' | 'io';
     });

@@ -7,6 +7,8 @@ export type {
   FormattableError,
   InvalidOptionError,
   ListenError,
+  RuntimeName,
+  UnsupportedRuntimeError,
   WriteError,
 } from './errors.js';
 export { closedError, formatError, formatWriteError } from './errors.js';

@@ -2,6 +2,7 @@ import type { ConnectError, Result } from '@flowkit/flow-types';
 import { readTcpConnectOptions, type TcpConnectOptions, connect as tcpConnect } from '@flowkit/tcp';
 import type { TlsClientOptions } from './options.js';
 import { planClient } from './plan.js';
+import { runtimeRefusal } from './runtime.js';
 import type { TlsFlow } from './tls-flow.js';
 import { clientHandshake } from './wrap.js';
 
@@ -33,9 +34,12 @@ export interface TlsConnectOptions extends TcpConnectOptions, TlsClientOptions {
  * Every option is checked before any I/O (`invalid-option`). Then: the TCP
  * errors of `@flowkit/tcp` (`refused`…), `timeout` (the `timeout` option
  * bounds connect and handshake together), `certificate`, `handshake` or
- * `aborted`. Never rejects.
+ * `aborted`. On a runtime tls cannot keep its promises on:
+ * `unsupported-runtime`, before anything else. Never rejects.
  */
 export async function connect(options: TlsConnectOptions): Promise<Result<TlsFlow, ConnectError>> {
+  const refused = runtimeRefusal();
+  if (refused !== undefined) return { ok: false, error: refused };
   // Each part is read once into a plain copy: caller code (getters, Proxies)
   // never runs after the checks, and never throws out of here.
   const tcp = readTcpConnectOptions(options);

@@ -9,6 +9,7 @@ import {
 } from '@flowkit/tcp';
 import type { TlsServerOptions } from './options.js';
 import { planServer, type ServerPlan } from './plan.js';
+import { runtimeRefusal } from './runtime.js';
 import type { TlsFlow } from './tls-flow.js';
 import { serverHandshake } from './wrap.js';
 
@@ -184,9 +185,12 @@ function where(address: TcpAddress): string {
  *
  * Every option is checked before binding (`invalid-option`: missing
  * `cert`/`key`, a key that does not match, bad versions or ALPN…); then the
- * TCP listen errors (`in-use`, `permission`…). Never rejects.
+ * TCP listen errors (`in-use`, `permission`…). On a runtime tls cannot keep
+ * its promises on: `unsupported-runtime`, before anything else. Never rejects.
  */
 export async function listen(options: TlsListenOptions): Promise<Result<TlsListener, ListenError>> {
+  const refused = runtimeRefusal();
+  if (refused !== undefined) return { ok: false, error: refused };
   const tcp = readTcpListenOptions(options);
   if (!tcp.ok) return { ok: false, error: tcp.error };
   const own = readOptions(options, LISTEN_OPTIONS);

@@ -2,9 +2,11 @@ import { Duplex, Readable } from 'node:stream';
 import { createSecureContext, TLSSocket } from 'node:tls';
 
 // Every touch of a Node-private field of `node:tls` lives here. Each one is
-// checked when this module loads: if a Node release changes what we rely on,
-// importing @flowkit/tls throws at once, instead of TLS silently losing
-// truncation detection, client-certificate checks or post-handshake errors.
+// checked by `internalsProblem()` (once, before the first TLS entry point
+// runs; see runtime.ts): if a Node release or another runtime's node:tls
+// lacks what we rely on, every entry point refuses with a typed error,
+// instead of TLS silently losing truncation detection, client-certificate
+// checks or post-handshake errors. Importing never throws.
 
 interface TlsSocketInternals {
   /** `false` on a server-side socket made outside `tls.Server` until released. */
@@ -55,16 +57,14 @@ export function peerVerifyError(socket: TLSSocket): Error | null | undefined {
   return internals(socket)._handle?.verifyError?.();
 }
 
+/** A relied-on internal that is missing: `what` names it. */
+class Missing extends Error {}
+
 function check(what: string, holds: boolean): void {
-  if (!holds) {
-    throw new Error(
-      `@flowkit/tls: this Node.js (${process.version}) no longer behaves as @flowkit/tls relies on: ${what}. ` +
-        'Refusing to load rather than run TLS without truncation detection or post-handshake error reporting.',
-    );
-  }
+  if (!holds) throw new Missing(what);
 }
 
-/** Runs once at load: a throwaway server-side socket over an idle Duplex, no I/O, no handle left open. */
+/** The checks: a throwaway server-side socket over an idle Duplex, no I/O, no handle left open. */
 function checkInternals(): void {
   const idle = new Duplex({
     read() {},
@@ -96,4 +96,17 @@ function checkInternals(): void {
   );
 }
 
-checkInternals();
+/**
+ * What this runtime's `node:tls` lacks of the internals above, as one
+ * phrase (`a TLSSocket's _handle has verifyError()`), or `undefined` when
+ * every check holds. A check that throws counts as failed, with its error.
+ */
+export function internalsProblem(): { readonly what: string; readonly cause?: unknown } | undefined {
+  try {
+    checkInternals();
+    return undefined;
+  } catch (error) {
+    if (error instanceof Missing) return { what: error.message };
+    return { what: 'a server TLSSocket can be built over a Duplex', cause: error };
+  }
+}

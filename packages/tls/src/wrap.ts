@@ -7,6 +7,7 @@ import { codeError, describePeer, handshake } from './handshake.js';
 import { peerVerifyError } from './node-internals.js';
 import type { TlsClientOptions, TlsServerOptions } from './options.js';
 import { type ClientPlan, planClient, planServer, type ServerPlan } from './plan.js';
+import { runtimeRefusal } from './runtime.js';
 import type { TlsFlow } from './tls-flow.js';
 import { watchTruncation } from './truncation.js';
 
@@ -19,11 +20,14 @@ import { watchTruncation } from './truncation.js';
  * Errors: `invalid-option` before any I/O (the inner flow is left untouched);
  * `certificate` when a certificate was rejected; `handshake` for any other
  * failure to agree; `aborted` when `signal` fired. On any error the inner
- * flow has been aborted. Never rejects; throws a `TypeError` at the call
+ * flow has been aborted, except `invalid-option` and `unsupported-runtime`
+ * (a runtime tls cannot keep its promises on), both returned before any I/O. Never rejects; throws a `TypeError` at the call
  * when `flow` is not a {@link Flow} (a programming error).
  */
 export function wrapClient(flow: Flow, options: TlsClientOptions): Promise<Result<TlsFlow, ConnectError>> {
   checkFlow(flow, 'wrapClient', 'flow');
+  const refused = runtimeRefusal();
+  if (refused !== undefined) return Promise.resolve(err(refused));
   const planned = planClient(options);
   if (!planned.ok) return Promise.resolve(err(planned.error));
   return clientHandshake(flow, planned.value.plan, planned.value.signal);
@@ -93,6 +97,8 @@ export function clientHandshake(
  */
 export function wrapServer(flow: Flow, options: TlsServerOptions): Promise<Result<TlsFlow, ConnectError>> {
   checkFlow(flow, 'wrapServer', 'flow');
+  const refused = runtimeRefusal();
+  if (refused !== undefined) return Promise.resolve(err(refused));
   const planned = planServer(options);
   if (!planned.ok) return Promise.resolve(err(planned.error));
   return serverHandshake(flow, planned.value.plan, planned.value.signal);
