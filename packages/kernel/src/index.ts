@@ -27,7 +27,7 @@ export { ReadQueue, readCancelled } from './read-queue.js';
 export { detectRuntime, runtimeName } from './runtime.js';
 export { Settled } from './settled.js';
 export { show } from './show.js';
-export { abortOnSignal, isAbortSignal } from './signal.js';
+export { abortOnSignal, isAbortSignal, signalOption } from './signal.js';
 export type { FlowState, ReadHalf, WriteHalf } from './state.js';
 export { flowState } from './state.js';
 export { tlsSideDoors } from './tls-side-doors.js';

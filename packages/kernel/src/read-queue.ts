@@ -1,6 +1,5 @@
 import { EOF, err, type FlowError, ok, type ReadOptions, type ReadResult } from '@flowkit/flow-types';
-import { show } from './show.js';
-import { isAbortSignal } from './signal.js';
+import { signalOption } from './signal.js';
 import type { ReadHalf } from './state.js';
 
 /** Hooks of a {@link ReadQueue}. */
@@ -131,15 +130,12 @@ export class ReadQueue {
   }
 
   /**
-   * `Flow.read`: see the class description. Never rejects; a `signal` that
-   * is not an `AbortSignal` is the caller's programming error, a `TypeError`
-   * thrown at the call.
+   * `Flow.read`: see the class description. Never rejects; `options.signal`
+   * is read by {@link signalOption} (own property only; a `TypeError` at the
+   * call when it is not an `AbortSignal`).
    */
   read(options?: ReadOptions): Promise<ReadResult> {
-    const signal = options?.signal;
-    if (signal !== undefined && !isAbortSignal(signal)) {
-      throw new TypeError(`read: options.signal must be an AbortSignal, got ${show(signal)}`);
-    }
+    const signal = options === undefined ? undefined : signalOption(options, 'read');
     if (signal?.aborted) return Promise.resolve(err(readCancelled(signal.reason)));
     if (this.#queuedBytes > 0) return Promise.resolve(this.#take());
     if (this.#state === 'eof') return EOF_PROMISE;

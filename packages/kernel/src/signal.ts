@@ -1,3 +1,5 @@
+import { show } from './show.js';
+
 /**
  * THE one `AbortSignal` check of flowkit. A signal is recognised by its
  * shape (`aborted` boolean, `addEventListener`/`removeEventListener`
@@ -17,6 +19,28 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
   } catch {
     return false;
   }
+}
+
+/**
+ * The `signal` of a `read` or `close` options object, as every flow reads
+ * it: an own property only (an `Object.prototype.signal` planted by
+ * pollution is no signal), its getter run once, `undefined` when absent. A
+ * value that is not an `AbortSignal` is the caller's programming error: a
+ * `TypeError` naming `options.signal`, thrown at the call.
+ *
+ * @param method - the flow method, for the message (`read`, `close`).
+ */
+export function signalOption(
+  options: { readonly signal?: AbortSignal | undefined } | undefined,
+  method: string,
+): AbortSignal | undefined {
+  if (options === undefined || options === null || !Object.hasOwn(options, 'signal')) return undefined;
+  const signal: unknown = options.signal;
+  if (signal === undefined) return undefined;
+  if (!isAbortSignal(signal)) {
+    throw new TypeError(`${method}: options.signal must be an AbortSignal, got ${show(signal)}`);
+  }
+  return signal;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   isAbortSignal,
   Settled,
   show,
+  signalOption,
 } from '../src/index.js';
 import { stubFlow } from './support.js';
 
@@ -65,6 +66,28 @@ describe('argument checks', () => {
 });
 
 describe('signals', () => {
+  it('signalOption reads an own signal only, once, and throws a TypeError naming it when it is not one', () => {
+    const own = new AbortController().signal;
+    expect(signalOption({ signal: own }, 'read')).toBe(own);
+    expect(signalOption(undefined, 'read')).toBe(undefined);
+    expect(signalOption({}, 'read')).toBe(undefined);
+    expect(signalOption({ signal: undefined }, 'close')).toBe(undefined);
+    // Inherited, as from a polluted Object.prototype: no signal.
+    expect(signalOption(Object.create({ signal: AbortSignal.abort() }), 'read')).toBe(undefined);
+    let reads = 0;
+    const getter = {
+      get signal() {
+        reads++;
+        return own;
+      },
+    };
+    expect(signalOption(getter, 'read')).toBe(own);
+    expect(reads).toBe(1);
+    expect(() => signalOption({ signal: 'x' as never }, 'close')).toThrow(
+      new TypeError('close: options.signal must be an AbortSignal, got "x"'),
+    );
+  });
+
   it('isAbortSignal never throws and recognises signals by shape', () => {
     const hostile = new Proxy(
       {},

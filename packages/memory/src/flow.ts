@@ -15,6 +15,7 @@ import {
   flowState,
   type ReadHalf,
   Settled,
+  signalOption,
   type WriteHalf,
 } from '@flowkit/kernel';
 import type { Pipe } from './pipe.js';
@@ -165,13 +166,14 @@ export class MemoryFlow implements Flow {
    * and `close` resolves. After `abort()` or a reset: resolves at once.
    */
   close(options?: CloseOptions): Promise<void> {
+    const signal = signalOption(options, 'close');
     if (this.#closing === undefined) {
       this.#closing = new Settled();
       void this.closeWrite();
       this.#check();
     }
     const closing = this.#closing;
-    if (!closing.settled) abortOnSignal(options?.signal, closing.promise, (reason) => this.abort(reason));
+    if (!closing.settled) abortOnSignal(signal, closing.promise, (reason) => this.abort(reason));
     return closing.promise;
   }
 

@@ -291,6 +291,19 @@ async function probe(): Promise<string[]> {
     a.abort();
     b.abort();
   }
+  {
+    // read's and close's options are read as own properties too: a polluted
+    // `signal` must neither cancel the read nor cut the close short.
+    const [a, b] = pair();
+    await a.write(new Uint8Array([1]));
+    const r = await settleWithin(b.read({}), 1_000);
+    const closing = await settleWithin(a.close({}), 50);
+    seen.push(
+      `read({}) ${r.kind === 'resolved' && r.value.ok}, close({}) before the remote: ${closing.kind}`,
+    );
+    a.abort();
+    b.abort();
+  }
   const name = `hostile-probe-${Math.random()}`;
   seen.push(await tryListen({}), await tryConnect({}), await tryConnect({ name }));
   const l = await listen({ name });

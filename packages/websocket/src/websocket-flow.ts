@@ -15,10 +15,10 @@ import {
   checkBytes,
   type FlowState,
   flowState,
-  isAbortSignal,
   ReadQueue,
   Settled,
   show,
+  signalOption,
   type WriteHalf,
 } from '@flowkit/kernel';
 import { closeFlowError, protocolError } from './flow-errors.js';
@@ -107,10 +107,7 @@ export class WebSocketFlow implements Flow {
 
   /** {@link Flow.read}: one message's payload per read, in order, then `EOF` or the error. */
   read(options?: ReadOptions): Promise<ReadResult> {
-    const signal = options?.signal;
-    if (signal !== undefined && !isAbortSignal(signal)) {
-      throw new TypeError(`read: options.signal must be an AbortSignal, got ${show(signal)}`);
-    }
+    // The read queue reads and checks options.signal (kernel signalOption).
     return this.#reads.read(options);
   }
 
@@ -205,10 +202,7 @@ export class WebSocketFlow implements Flow {
    * peer's Close frame arrived and the connection is gone.
    */
   close(options?: { signal?: AbortSignal }): Promise<void> {
-    const signal = options?.signal;
-    if (signal !== undefined && !isAbortSignal(signal)) {
-      throw new TypeError(`close: options.signal must be an AbortSignal, got ${show(signal)}`);
-    }
+    const signal = signalOption(options, 'close');
     if (!this.#released.settled) {
       if (this.halfClose) {
         void this.closeWrite();

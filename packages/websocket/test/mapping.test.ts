@@ -338,3 +338,46 @@ describe('programming errors throw at the call', () => {
     expect(p.ok ? 'listening' : (p.error as { option?: string }).option).toBe('path');
   });
 });
+
+describe('read and close options', () => {
+  it('are read as own properties: a polluted Object.prototype.signal neither cancels a read nor cuts a close short', async () => {
+    const bound = await listen({ host: '127.0.0.1', port: 0 });
+    if (!bound.ok) throw new Error(bound.error.message);
+    const listener = bound.value;
+    try {
+      const accepting = listener.accept();
+      const dialed = await connect({ url: listener.address.url });
+      const accepted = await accepting;
+      if (!dialed.ok || !accepted.ok) throw new Error('no pair');
+      await dialed.value.write(new Uint8Array([1, 2]));
+      const proto = Object.prototype as Record<string, unknown>;
+      proto.signal = AbortSignal.abort(new Error('polluted'));
+      let read: ReadResult;
+      let closedEarly: boolean;
+      let closing: Promise<void>;
+      try {
+        read = await accepted.value.read({});
+        closing = dialed.value.close({});
+        closedEarly = await Promise.race([
+          closing.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 50)),
+        ]);
+      } finally {
+        delete proto.signal;
+      }
+      try {
+        expect(read.ok && read.value !== EOF && Array.from(read.value)).toEqual([1, 2]);
+        // close() waits for the remote's close (flowkit.v1); a polluted signal would have aborted it.
+        expect(closedEarly).toBe(false);
+        await readAll(accepted.value);
+        await accepted.value.close();
+        await closing;
+      } finally {
+        dialed.value.abort();
+        accepted.value.abort();
+      }
+    } finally {
+      await listener.close();
+    }
+  });
+});
