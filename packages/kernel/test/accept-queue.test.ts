@@ -24,6 +24,17 @@ describe('AcceptQueue', () => {
     expect(flows[2]!.aborted).toBe(false);
   });
 
+  it('is full only once it holds limit flows', async () => {
+    const q = new AcceptQueue({ limit: 2, label: 'L' });
+    expect(q.full).toBe(false);
+    q.push(stubFlow());
+    expect(q.full).toBe(false);
+    q.push(stubFlow());
+    expect(q.full).toBe(true);
+    await q.accept();
+    expect(q.full).toBe(false);
+  });
+
   it('close aborts queued flows and answers pending and later accepts with closed', async () => {
     const q = new AcceptQueue({ limit: 4, label: '127.0.0.1:1' });
     const queued = stubFlow();

@@ -153,7 +153,10 @@ describe('ReadQueue edges', () => {
   const reset: FlowError = { type: 'reset', message: 'reset' };
 
   it('readCancelled has a fixed message and a cause only when given one', () => {
-    expect(readCancelled(undefined)).toEqual({ type: 'aborted', message: 'read cancelled by its signal' });
+    expect(readCancelled(undefined)).toStrictEqual({
+      type: 'aborted',
+      message: 'read cancelled by its signal',
+    });
     expect(readCancelled('why')).toEqual({
       type: 'aborted',
       message: 'read cancelled by its signal',

@@ -173,6 +173,23 @@ describe('checkFlow', () => {
     );
     expect(() => checkFlow(trap, 'proxy', 'a')).toThrow('proxy: a must be a Flow; reading its methods threw');
   });
+
+  it('describes a value that is not an object, even a function carrying every method', () => {
+    expect(() => checkFlow(42, 'copy', 'src')).toThrow(new TypeError('copy: src must be a Flow; got 42'));
+    expect(() => checkFlow(undefined, 'copy', 'src')).toThrow(
+      new TypeError('copy: src must be a Flow; got undefined'),
+    );
+    const callable = Object.assign(() => {}, stubFlow());
+    expect(() => checkFlow(callable, 'proxy', 'b')).toThrow(
+      new TypeError('proxy: b must be a Flow; got a function'),
+    );
+  });
+
+  it('lists every extra method the caller needs', () => {
+    expect(() => checkFlow(stubFlow(), 'frame', 'flow', ['unread', 'peek'])).toThrow(
+      new TypeError('frame: flow must be a flow with unread, peek; its unread is not a function'),
+    );
+  });
 });
 
 describe('tlsSideDoors', () => {
