@@ -4,7 +4,7 @@
 import type { ConformanceReport, PlannedCase } from '@flowkit/conformance/core';
 
 /** The packages of the matrix, in table order. */
-export const PACKAGES = ['memory', 'tcp', 'unix', 'tls'] as const;
+export const PACKAGES = ['memory', 'tcp', 'unix', 'tls', 'websocket'] as const;
 export type MatrixPackage = (typeof PACKAGES)[number];
 
 /** The env variable through which the matrix hands the TLS certificates to a cell. */

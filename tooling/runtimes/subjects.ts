@@ -97,10 +97,12 @@ async function memorySubjects(): Promise<Subject[]> {
   ];
 }
 
-async function tcpSubjects(): Promise<Subject[]> {
+async function tcpSubjects(): Promise<Subject[] | Refused> {
   const { connect: tcpConnect, listen: tcpListen } = await import('@flowkit/tcp');
   const opened = new Opened();
   const host = '127.0.0.1';
+  const refused = await refusal(await tcpListen({ host, port: 0 }));
+  if (refused !== undefined) return refused;
   return [
     {
       label: 'tcp',
@@ -217,11 +219,24 @@ async function tlsSubjects(material: TlsMaterial): Promise<Subject[] | Refused> 
  * websocket over `ws:` and `wss:` with the flowkit.v1 subprotocol (half-close
  * on); the plain mode, which cannot keep five close cases, runs in the
  * package's own tests. One listener per subject serves every pair.
+ *
+ * On Deno `@flowkit/websocket` resolves to its runtime-neutral entry (the
+ * platform `WebSocket`, a client only): the dialer is that client and the
+ * acceptor the Node entry (`ws`, on Deno's node:http), loaded by path. The
+ * platform client takes no `ca`, so `wss:` (a test CA) runs only where the
+ * Node entry dials, and it cannot pause its reads: `backpressure: false`.
  */
-export async function websocketSubjects(material: TlsMaterial): Promise<Subject[] | Refused> {
-  const { connect: wsConnect, listen: wsListen } = await import('@flowkit/websocket');
+async function websocketSubjects(material: TlsMaterial): Promise<Subject[] | Refused> {
+  type Entry = typeof import('@flowkit/websocket');
+  const resolved = (await import('@flowkit/websocket')) as Partial<Entry> & Pick<Entry, 'connect'>;
+  const platformClient = typeof resolved.listen !== 'function';
+  const server: Entry = platformClient
+    ? ((await import(new URL('../../packages/websocket/dist/index.js', import.meta.url).href)) as Entry)
+    : (resolved as Entry);
+  const wsListen = server.listen;
+  const wsConnect = resolved.connect;
   const host = '127.0.0.1';
-  const modes = [
+  const all = [
     { label: 'websocket ws:', tls: {}, dial: {} },
     {
       label: 'websocket wss:',
@@ -229,8 +244,16 @@ export async function websocketSubjects(material: TlsMaterial): Promise<Subject[
       dial: { ca: material.ca, servername: 'localhost' },
     },
   ];
+  const modes = platformClient ? all.slice(0, 1) : all;
   for (const mode of modes) {
-    const refused = await refusal(await wsListen({ host, port: 0, ...mode.tls }));
+    const bound = await wsListen({ host, port: 0, ...mode.tls });
+    const dialed = bound.ok ? await wsConnect({ url: bound.value.address.url, ...mode.dial }) : undefined;
+    if (dialed?.ok) dialed.value.abort();
+    const refused =
+      dialed?.ok === false && dialed.error.type === 'unsupported-runtime'
+        ? { refused: dialed.error.message }
+        : await refusal(bound);
+    if (bound.ok) await bound.value.close();
     if (refused !== undefined) return refused;
   }
   return modes.map((mode) => {
@@ -262,7 +285,7 @@ export async function websocketSubjects(material: TlsMaterial): Promise<Subject[
             return next;
           },
           cleanup,
-          capabilities: { halfClose: true, abortSendsReset: true, backpressure: true },
+          capabilities: { halfClose: true, abortSendsReset: true, backpressure: !platformClient },
           leakCheck,
         },
         listener: {
@@ -303,5 +326,7 @@ export function subjectsOf(pkg: MatrixPackage): Promise<Subject[] | Refused> {
       return unixSubjects();
     case 'tls':
       return tlsSubjects(tlsMaterial());
+    case 'websocket':
+      return websocketSubjects(tlsMaterial());
   }
 }

@@ -4,6 +4,7 @@ import { type FromNodeDuplexOptions, fromNodeDuplex } from '@flowkit/node-duplex
 import { DEFAULT_MAX_PENDING, type ServerListener, serve } from '@flowkit/socket';
 import { describeSocket, formatTcpAddress, type TcpAddress, type TcpFlow } from './address.js';
 import { readTcpListenOptions, type TcpListenOptions } from './options.js';
+import { listenRefusal } from './runtime.js';
 
 /**
  * A TCP listener: a `Listener<TcpFlow, TcpAddress>` whose `address` is the
@@ -23,8 +24,14 @@ export type TcpListener = ServerListener<TcpFlow, TcpAddress>;
  * A connection nobody has accepted yet reads nothing (its data waits in the
  * OS); at most `backlog` such connections are held, and one more is refused
  * with an RST, so memory stays bounded whatever peers do.
+ *
+ * On Deno: `unsupported-runtime` at the call, before anything else (its
+ * accepted sockets lose writes in flight when the peer's end-of-stream
+ * arrives; see the README's Runtimes section). `connect` works there.
  */
 export function listen(given: TcpListenOptions = {}): Promise<Result<TcpListener, ListenError>> {
+  const refused = listenRefusal();
+  if (refused !== undefined) return Promise.resolve(err(refused));
   // Read once: caller code (getters, Proxies) never runs after the checks.
   const read = readTcpListenOptions(given);
   if (!read.ok) return Promise.resolve(err(read.error));

@@ -7,6 +7,7 @@ import { cancelled } from './cancelled.js';
 import { connectFailure, unexpectedResponse } from './connect-errors.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
 import { SUBPROTOCOL } from './protocol.js';
+import { connectRefusal } from './runtime.js';
 import { nodeTls, WSS_ONLY_CLIENT_OPTIONS, type WssClientOptions, wssClientTable } from './tls-options.js';
 import { urlOption } from './url-option.js';
 import { WebSocketFlow } from './websocket-flow.js';
@@ -52,9 +53,12 @@ const connectTable = {
  * 1.2 at least) unless `dangerouslyDisableVerification` is an own `true`.
  * Failures are values: `refused`, `not-found`, `certificate`, `handshake`
  * (TLS, or the HTTP upgrade: a status other than 101, no `flowkit.v1`),
- * `timeout`, `aborted`, `invalid-option`. Never rejects.
+ * `timeout`, `aborted`, `invalid-option`; on Bun, `unsupported-runtime` at
+ * the call, before anything else (see the README's Runtimes). Never rejects.
  */
 export function connect(given: WebSocketConnectOptions): Promise<Result<WebSocketFlow, ConnectError>> {
+  const refused = connectRefusal();
+  if (refused !== undefined) return Promise.resolve(err(refused));
   const read = readOptions(given, connectTable);
   if (!read.ok) return Promise.resolve(read);
   const o = read.value;
