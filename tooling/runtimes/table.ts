@@ -88,7 +88,7 @@ export function renderSection(cells: readonly CellResult[], notes: readonly stri
   const limits = cells.filter(refused);
   if (limits.length > 0) {
     lines.push(
-      'Declared limits: the package refuses the runtime at the call (every entry point resolves `unsupported-runtime`), with this reason:',
+      'Declared limits: the package refuses the runtime at the call, with a typed `unsupported-runtime` error and this reason:',
       '',
     );
     for (const c of limits)
