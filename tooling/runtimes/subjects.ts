@@ -2,7 +2,9 @@
 // options for the runner-neutral core. They import the packages by name, so
 // under the default export conditions they test the BUILT packages (dist/),
 // as an npm user gets them. Each package is imported only when its cell runs,
-// so a package that refuses to load on a runtime fails its own cell only.
+// so a package that throws while loading on a runtime fails its own cell only;
+// one that refuses the runtime at the call (`unsupported-runtime`) is reported
+// as refused, a declared limit (see `refusal`).
 // Node, Deno and Bun run this file; the browser has its own page
 // (browser-page.ts), without the node: imports below.
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -24,7 +24,7 @@ export type { OptionsOf, OptionTable, ReadOptionsContext } from './read-options.
 export { readOptions } from './read-options.js';
 export type { ReadQueueHooks } from './read-queue.js';
 export { ReadQueue, readCancelled } from './read-queue.js';
-export { detectRuntime, runtimeName } from './runtime.js';
+export { detectRuntime, runtimeName, runtimeRefusal } from './runtime.js';
 export { Settled } from './settled.js';
 export { show } from './show.js';
 export { abortOnSignal, isAbortSignal, signalOption } from './signal.js';

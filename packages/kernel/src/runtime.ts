@@ -1,4 +1,4 @@
-import type { RuntimeName } from '@flowkit/flow-types';
+import type { RuntimeName, UnsupportedRuntimeError } from '@flowkit/flow-types';
 
 interface RuntimeGlobals {
   readonly Deno?: { readonly version?: { readonly deno?: unknown } };
@@ -26,4 +26,33 @@ let current: RuntimeName | undefined;
 export function runtimeName(): RuntimeName {
   current ??= detectRuntime(globalThis);
   return current;
+}
+
+/**
+ * A transport's declared refusals: `reasons` maps each runtime it cannot
+ * keep its promises on to why (measured; say where in the README). Returns
+ * the check an entry point calls first: `undefined` where it runs, else the
+ * same `unsupported-runtime` error every time, `message` reading
+ * `${subject} on ${runtime}: ${reason}`. The runtime is looked up on the
+ * first call (`runtime`, default {@link runtimeName}), never at import.
+ */
+export function runtimeRefusal(
+  subject: string,
+  reasons: Readonly<Partial<Record<RuntimeName, string>>>,
+  runtime: () => RuntimeName = runtimeName,
+): () => UnsupportedRuntimeError | undefined {
+  let memo: { readonly refusal: UnsupportedRuntimeError | undefined } | undefined;
+  return () => {
+    if (memo === undefined) {
+      const name = runtime();
+      const why = Object.hasOwn(reasons, name) ? reasons[name] : undefined;
+      memo = {
+        refusal:
+          why === undefined
+            ? undefined
+            : { type: 'unsupported-runtime', runtime: name, message: `${subject} on ${name}: ${why}` },
+      };
+    }
+    return memo.refusal;
+  };
 }

@@ -1,6 +1,7 @@
 import { TLSSocket } from 'node:tls';
 import type { ConnectError, Flow, ListenError, Result } from '@flowkit/flow-types';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { asRuntime } from '../../../tooling/testing/as-runtime.js';
 import { refusalFor } from '../src/runtime.js';
 import { type CertMatrix, makeCertMatrix } from './support/certs.js';
 
@@ -70,9 +71,7 @@ async function refusals(): Promise<{ results: unknown[]; inner: [Flow, Flow] }> 
 
 describe('every entry point refuses at the call', () => {
   it('on Deno (injected): connect, listen, wrapClient, wrapServer resolve unsupported-runtime; the inner flow is untouched', async () => {
-    const g = globalThis as { Deno?: unknown };
-    g.Deno = { version: { deno: '2.9.6' } };
-    try {
+    await asRuntime('deno', async () => {
       const { results, inner } = await refusals();
       for (const r of results) {
         expect(r).toEqual({
@@ -89,10 +88,7 @@ describe('every entry point refuses at the call', () => {
       expect(got.ok && got.value instanceof Uint8Array ? [...got.value] : got).toEqual([1, 2, 3]);
       a.abort();
       b.abort();
-    } finally {
-      delete g.Deno;
-      vi.resetModules();
-    }
+    });
   });
 
   it('where node:tls lost an internal (injected: no _releaseControl), naming it', async () => {

@@ -1,28 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { connectRefusalFor } from '../src/runtime.js';
+import { asRuntime } from '../../../tooling/testing/as-runtime.js';
 
 // Bun's own ws client has no net.Socket under it, so the Node entry's
 // connect refuses Bun at the call; listen keeps working there. The runtime
 // is injected (a Bun global).
 
 describe('websocket on a runtime it cannot connect from', () => {
-  it('refuses Bun by name, with the measured reason; Node, Deno and others connect', () => {
-    expect(connectRefusalFor('bun')).toEqual({
-      type: 'unsupported-runtime',
-      runtime: 'bun',
-      message: expect.stringMatching(
-        /^@flowkit\/websocket cannot connect on bun: .*no underlying net\.Socket/,
-      ),
-    });
-    for (const r of ['node', 'deno', 'browser', 'other'] as const)
-      expect(connectRefusalFor(r)).toBeUndefined();
-  });
-
   it('on Bun (injected), connect resolves unsupported-runtime before reading options; listen still binds', async () => {
-    const g = globalThis as { Bun?: unknown };
-    g.Bun = { version: '1.4.5' };
-    try {
-      vi.resetModules();
+    await asRuntime('bun', async () => {
       const ws = await import('../src/index.js');
       const bound = await ws.listen({ host: '127.0.0.1', port: 0 });
       if (!bound.ok) throw new Error(bound.error.message);
@@ -30,7 +15,13 @@ describe('websocket on a runtime it cannot connect from', () => {
         const dialed = await ws.connect({ url: bound.value.address.url });
         expect(dialed).toEqual({
           ok: false,
-          error: expect.objectContaining({ type: 'unsupported-runtime', runtime: 'bun' }),
+          error: {
+            type: 'unsupported-runtime',
+            runtime: 'bun',
+            message: expect.stringMatching(
+              /^@flowkit\/websocket cannot connect on bun: .*no underlying net\.Socket/,
+            ),
+          },
         });
         // A missing url would be invalid-option: the runtime is refused first.
         expect(await ws.connect({} as never)).toMatchObject({
@@ -40,10 +31,7 @@ describe('websocket on a runtime it cannot connect from', () => {
       } finally {
         await bound.value.close();
       }
-    } finally {
-      delete g.Bun;
-      vi.resetModules();
-    }
+    });
   });
 
   it('on this Node, connect dials', async () => {
