@@ -35,6 +35,13 @@ const TSX = 'tsx@4.23.15';
 const VITEST = 'vitest@4.1.12';
 const EXAMPLE = 'node_modules/@flowkit/tcp/examples/echo.ts';
 const ECHOED = 'echoed: hello over tcp';
+/**
+ * What tcp's example prints on Deno: its `listen` refuses Deno at the call
+ * (a declared limit, see the tcp README's Runtimes), so the published
+ * package must load there through npm: specifiers and refuse with the
+ * typed error, not crash or echo a truncated reply.
+ */
+const DENO_REFUSED = 'unsupported-runtime: @flowkit/tcp cannot listen on deno';
 
 /**
  * A user's first day, in fresh projects under `scratch` (outside the
@@ -130,21 +137,24 @@ export async function consumerChecks(
   writeFileSync(join(denoDir, 'deno.json'), `${JSON.stringify(denoConfig, null, 2)}\n`);
   const npmExample = join(scratch, 'npm-project', EXAMPLE);
   checks.push(
-    await step('deno: tcp README example through npm: specifiers', async () => {
-      if (!existsSync(npmExample))
-        return { ok: false, detail: 'no installed example to copy (npm install failed)' };
-      copyFileSync(npmExample, join(denoDir, 'echo.ts'));
-      const ran = await run(
-        tools.deno,
-        ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', 'echo.ts'],
-        {
-          cwd: denoDir,
-          env: { DENO_DIR: join(scratch, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1' },
-          timeoutMs: 120_000,
-        },
-      );
-      return expectOutput(ran, ECHOED);
-    }),
+    await step(
+      'deno: tcp README example through npm: specifiers (listen refuses deno, declared)',
+      async () => {
+        if (!existsSync(npmExample))
+          return { ok: false, detail: 'no installed example to copy (npm install failed)' };
+        copyFileSync(npmExample, join(denoDir, 'echo.ts'));
+        const ran = await run(
+          tools.deno,
+          ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', 'echo.ts'],
+          {
+            cwd: denoDir,
+            env: { DENO_DIR: join(scratch, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1' },
+            timeoutMs: 120_000,
+          },
+        );
+        return expectRefusal(ran, DENO_REFUSED);
+      },
+    ),
   );
   return checks;
 }
@@ -187,6 +197,15 @@ function expectOutput(ran: Ran, expected: string): Outcome {
   return {
     ok: false,
     detail: `${describeExit(ran)}, expected "${expected}" in the output\n${tail(ran.output)}`,
+  };
+}
+
+/** The run stopped on the package's declared refusal: a non-zero exit whose output names it. */
+function expectRefusal(ran: Ran, expected: string): Outcome {
+  if (ran.code !== 0 && ran.output.includes(expected)) return { ok: true, detail: `refused: "${expected}"` };
+  return {
+    ok: false,
+    detail: `${describeExit(ran)}, expected the refusal "${expected}" in the output\n${tail(ran.output)}`,
   };
 }
 
