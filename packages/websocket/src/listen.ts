@@ -77,11 +77,13 @@ function setup(
   server: ListenerSetup['server'],
   owned: boolean,
   o: OptionsOf<typeof serveTable>,
+  // Bun's https.Server is not an instance of tls.Server: listen says what it made.
+  secure: boolean = server instanceof TlsServer,
 ): ListenerSetup {
   return {
     server,
     owned,
-    secure: server instanceof TlsServer,
+    secure,
     path: o.path,
     halfClose: o.halfClose ?? true,
     maxPending: o.maxPending ?? DEFAULT_MAX_PENDING,
@@ -140,7 +142,7 @@ export function listen(given: WebSocketListenOptions = {}): Promise<Result<WebSo
       // After binding, a server 'error' is one failed accept (EMFILE…): the
       // listener stays bound and keeps serving.
       server.on('error', () => {});
-      resolve(ok(new WebSocketListener(setup(server, true, o))));
+      resolve(ok(new WebSocketListener(setup(server, true, o, secure))));
     };
     server.once('error', onError);
     server.once('listening', onListening);
