@@ -6,7 +6,7 @@ import type { NodePair, NodePairSource, PairOptions } from './node-pairs.js';
 import { bounded } from './util.js';
 import { flowBulk, flowPingPong, flowSlowReader } from './workloads/flow.js';
 import { type NodeStyle, nodeBulk, nodePingPong, nodeSlowReader } from './workloads/node.js';
-import type { Sample, SlowPlan } from './workloads/shared.js';
+import { type Sample, type SlowPlan, withCpu } from './workloads/shared.js';
 
 export type TransportName = 'memory' | 'tcp' | 'unix' | 'tls' | 'websocket';
 export type Unit = 'bytes/s' | 'round trips/s' | 'bytes' | 'bytes/flow';
@@ -229,9 +229,9 @@ export function buildCases(envs: readonly TransportEnv[], plan: RunPlan): CaseSp
         better: 'higher',
         rounds: plan.rounds,
         contenders: [
-          fromFlow(env.flowkit, options, limit, (flows) => flowBulk(flows, bulk)),
+          fromFlow(env.flowkit, options, limit, (flows) => withCpu('bytes', () => flowBulk(flows, bulk))),
           ...env.baselines.map((b) =>
-            fromNode(b, options, limit, (pair, style) => nodeBulk(pair, style, bulk)),
+            fromNode(b, options, limit, (pair, style) => withCpu('bytes', () => nodeBulk(pair, style, bulk))),
           ),
         ],
         ...(target ? { target } : {}),
@@ -246,9 +246,13 @@ export function buildCases(envs: readonly TransportEnv[], plan: RunPlan): CaseSp
       better: 'higher',
       rounds: plan.rounds,
       contenders: [
-        fromFlow(env.flowkit, options, limit, (flows) => flowPingPong(flows, plan.ms)),
+        fromFlow(env.flowkit, options, limit, (flows) =>
+          withCpu('roundTrips', () => flowPingPong(flows, plan.ms)),
+        ),
         ...env.baselines.map((b) =>
-          fromNode(b, options, limit, (pair, style) => nodePingPong(pair, style, plan.ms)),
+          fromNode(b, options, limit, (pair, style) =>
+            withCpu('roundTrips', () => nodePingPong(pair, style, plan.ms)),
+          ),
         ),
       ],
       ...(env.name === 'memory' ? {} : { target: { against: env.primary, op: '>=' as const, value: 0.95 } }),

@@ -5,7 +5,6 @@ import { makeCertificate } from './certs.js';
 import { Envs, TRANSPORTS } from './envs.js';
 import type { WorkerReply, WorkerRequest } from './isolated.js';
 import { collect, describe } from './util.js';
-import { websocketCases } from './websocket.js';
 
 const send = (reply: WorkerReply): void => {
   process.send?.(reply);
@@ -21,6 +20,10 @@ async function setUp(): Promise<(() => Promise<unknown>) | string> {
   }
   const plan = JSON.parse(planText) as RunPlan;
   if (transport === 'websocket') {
+    // Loaded only here: with `ws` merely imported, flowkit's TLS bulk cost
+    // 1.6-2x the CPU per byte in the same process (more frequent full
+    // collections), so the other cases' workers must not carry it.
+    const { websocketCases } = await import('./websocket.js');
     const spec = websocketCases(plan, (d) => envs.adopt(d)).find((c) => c.name === caseName);
     const contender = spec?.contenders.find((c) => c.name === contenderName);
     return contender?.run ?? `${contenderName} in ${caseName}: no such contender`;

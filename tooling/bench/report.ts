@@ -154,10 +154,36 @@ function cell(unit: Unit, median: number | null, range: { min: number; max: numb
   return `${number(unit, median)} [${number(unit, range.min)}–${number(unit, range.max)}] ${SCALES[unit].suffix}`;
 }
 
+/**
+ * Process CPU per byte (ns/B) or per round trip (µs) of flowkit's median
+ * sample and the baseline's, where the case measured it (`withCpu`).
+ */
+export function cpuCell(r: CaseResult, baseline: string): string {
+  const figure = (name: string): number | undefined => {
+    const d = r.details[name];
+    const v = d?.cpuNsPerByte ?? d?.cpuMicrosPerTrip;
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  };
+  const own = figure('flowkit');
+  const theirs = figure(baseline);
+  if (own === undefined || theirs === undefined) return '';
+  const unit = r.details.flowkit?.cpuNsPerByte === undefined ? 'µs/trip' : 'ns/B';
+  return `${own.toFixed(2)} / ${theirs.toFixed(2)} ${unit}`;
+}
+
 /** The stdout table: one line per case and baseline, the target beside the ratio it applies to. */
 export function table(results: readonly CaseResult[]): string {
   const rows: string[][] = [
-    ['case', 'flowkit median [min–max]', 'vs', 'baseline median [min–max]', 'ratio', 'target', ''],
+    [
+      'case',
+      'flowkit median [min–max]',
+      'vs',
+      'baseline median [min–max]',
+      'ratio',
+      'CPU flowkit / baseline',
+      'target',
+      '',
+    ],
   ];
   for (const r of results) {
     const flowkit = r.problems.some((p) => p.startsWith('flowkit: not available'))
@@ -176,6 +202,7 @@ export function table(results: readonly CaseResult[]): string {
         name,
         name === '' ? '' : cell(r.unit, r.medians[name] ?? null, r.ranges[name] ?? null),
         ratio === null || ratio === undefined ? '—' : ratio.toFixed(2),
+        name === '' ? '' : cpuCell(r, name),
         here && t ? showTarget(r.unit, t) : '',
         here && t ? (t.met === null ? 'n/a' : t.met ? 'met' : 'MISSED') : '',
       ]);

@@ -9,7 +9,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { CaseSpec, Contender, RunPlan } from './cases.js';
 import { bounded, SampleFailure } from './util.js';
 import { flowBulk, flowPingPong } from './workloads/flow.js';
-import type { BulkPlan, Sample } from './workloads/shared.js';
+import { type BulkPlan, type Sample, withCpu } from './workloads/shared.js';
 
 /** The raw writer waits for a send callback above this many buffered bytes: flowkit's default write high-water mark. */
 const RAW_HIGH_WATER_MARK = 1024 * 1024;
@@ -17,23 +17,6 @@ const SLACK_MS = 15_000;
 
 /** Tears down what a contender opened; `main.ts` and the worker call it when the case ends. */
 export type Disposer = () => Promise<void>;
-
-/** CPU time of the whole process (both ends live in it) per byte or per round trip, kept beside the rate. */
-async function withCpu(per: 'bytes' | 'roundTrips', work: () => Promise<Sample>): Promise<Sample> {
-  const before = process.cpuUsage();
-  const sample = await work();
-  const used = process.cpuUsage(before);
-  const micros = used.user + used.system;
-  const count = Number(sample.extra?.[per] ?? 0);
-  return {
-    value: sample.value,
-    extra: {
-      ...sample.extra,
-      cpuMicros: micros,
-      ...(per === 'bytes' ? { cpuNsPerByte: (micros * 1000) / count } : { cpuMicrosPerTrip: micros / count }),
-    },
-  };
-}
 
 /** flowkit pairs from `@flowkit/websocket`, loaded at run time like the other transports. */
 async function flowkitPairs(dispose: (d: Disposer) => void): Promise<() => Promise<readonly [Flow, Flow]>> {

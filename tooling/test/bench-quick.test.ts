@@ -134,6 +134,23 @@ describe('pnpm bench --quick', () => {
     }
   });
 
+  it('keeps the process CPU per byte (bulk) or per round trip (ping-pong) of every contender, and prints it', () => {
+    const cases = (run.json?.cases ?? []).filter(
+      (c) => c.workload.startsWith('bulk') || c.workload === 'ping-pong',
+    );
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      const key = c.workload === 'ping-pong' ? 'cpuMicrosPerTrip' : 'cpuNsPerByte';
+      for (const name of Object.keys(c.medians)) {
+        const cpu = c.details[name]?.[key];
+        expect(Number.isFinite(cpu), `${c.name} · ${name}: ${cpu}`).toBe(true);
+        expect(cpu as number, `${c.name} · ${name}`).toBeGreaterThan(0);
+      }
+    }
+    expect(run.stdout).toMatch(/\d+\.\d\d \/ \d+\.\d\d ns\/B/);
+    expect(run.stdout).toMatch(/\d+\.\d\d \/ \d+\.\d\d µs\/trip/);
+  });
+
   it('compares against the baselines the issue names', () => {
     const cases = run.json?.cases ?? [];
     for (const c of cases.filter((c) => c.workload.startsWith('bulk') || c.workload === 'ping-pong')) {

@@ -6,6 +6,23 @@ export interface Sample {
   readonly extra?: Readonly<Record<string, number | string>>;
 }
 
+/** CPU time of the whole process (both ends live in it) per byte or per round trip, kept beside the rate. */
+export async function withCpu(per: 'bytes' | 'roundTrips', work: () => Promise<Sample>): Promise<Sample> {
+  const before = process.cpuUsage();
+  const sample = await work();
+  const used = process.cpuUsage(before);
+  const micros = used.user + used.system;
+  const count = Number(sample.extra?.[per] ?? 0);
+  return {
+    value: sample.value,
+    extra: {
+      ...sample.extra,
+      cpuMicros: micros,
+      ...(per === 'bytes' ? { cpuNsPerByte: (micros * 1000) / count } : { cpuMicrosPerTrip: micros / count }),
+    },
+  };
+}
+
 /** How long a throughput sample runs and with what write size. */
 export interface BulkPlan {
   /** Time the writer keeps writing, in milliseconds. */
