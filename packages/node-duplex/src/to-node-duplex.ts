@@ -1,6 +1,6 @@
 import { Duplex, type DuplexOptions } from 'node:stream';
 import { EOF, type Flow, type FlowError, type WriteError } from '@flowkit/flow-types';
-import { integer, type OptionsOf, readOptions } from '@flowkit/kernel';
+import { integer, type OptionsOf, readOptions, show } from '@flowkit/kernel';
 
 /** Options for {@link toNodeDuplex}. */
 export interface ToNodeDuplexOptions {
@@ -33,6 +33,43 @@ function toError(error: FlowError | WriteError): Error & { code: string } {
 }
 
 const duplexOptionTable = { readableHighWaterMark: integer(), writableHighWaterMark: integer() };
+
+/** The `Error` for an inner flow that broke its contract: code `ERR_FLOW_BROKEN`. */
+function brokenFlow(what: string, cause: unknown): Error & { code: string } {
+  const e = new Error(`the flow broke its contract: ${what}`, { cause }) as Error & { code: string };
+  e.code = 'ERR_FLOW_BROKEN';
+  return e;
+}
+
+/**
+ * Calls `method` on the inner flow and hands its result to `done`. A flow
+ * promises never to throw or reject and to resolve a `Result`, but this
+ * adapter takes any flow (TLS runs over user code through it): a throw, a
+ * rejection or a value that is not a `Result` goes to `broken` as an `Error`
+ * (code `ERR_FLOW_BROKEN`) instead of escaping as an unhandled rejection.
+ */
+function callFlow<R extends { readonly ok: boolean }>(
+  method: string,
+  run: () => Promise<R>,
+  done: (result: R) => void,
+  broken: (error: Error) => void,
+): void {
+  let pending: Promise<R>;
+  try {
+    pending = run();
+    if (typeof pending?.then !== 'function') throw new TypeError(`returned ${show(pending)}, not a promise`);
+  } catch (e) {
+    broken(brokenFlow(`${method}() threw: ${String(e)}`, e));
+    return;
+  }
+  pending.then(
+    (result) => {
+      if (typeof result === 'object' && result !== null && typeof result.ok === 'boolean') done(result);
+      else broken(brokenFlow(`${method}() resolved ${show(result)}, not a Result`, result));
+    },
+    (e: unknown) => broken(brokenFlow(`${method}() rejected: ${String(e)}`, e)),
+  );
+}
 
 class FlowDuplex extends Duplex {
   readonly #flow: Flow;
@@ -67,32 +104,56 @@ class FlowDuplex extends Duplex {
 
   #pull(): void {
     this.#reading = true;
-    this.#flow.read().then((result) => {
-      this.#reading = false;
-      if (!result.ok || result.value === EOF) {
-        this.#readDone = true;
+    callFlow(
+      'read',
+      () => this.#flow.read(),
+      (result) => {
+        this.#reading = false;
+        if (result.ok && result.value !== EOF && !(result.value instanceof Uint8Array)) {
+          this.#broken(brokenFlow(`read() resolved ${show(result.value)}, not bytes`, result.value));
+          return;
+        }
+        if (!result.ok || result.value === EOF) {
+          this.#readDone = true;
+          if (this.destroyed) return;
+          if (result.ok) this.push(null);
+          else this.destroy(toError(result.error));
+          return;
+        }
         if (this.destroyed) return;
-        if (result.ok) this.push(null);
-        else this.destroy(toError(result.error));
-        return;
-      }
-      if (this.destroyed) return;
-      // Node calls _read again when it wants more; no copy, no re-chunking.
-      this.push(result.value);
-    });
+        // Node calls _read again when it wants more; no copy, no re-chunking.
+        this.push(result.value);
+      },
+      (e) => {
+        this.#reading = false;
+        this.#broken(e);
+      },
+    );
+  }
+
+  /** The inner flow broke its contract (see {@link callFlow}): the stream fails with that error. */
+  #broken(error: Error): void {
+    this.#readDone = true;
+    if (!this.destroyed) this.destroy(error);
   }
 
   override _write(chunk: Uint8Array, _encoding: BufferEncoding, callback: Callback): void {
-    this.#flow.write(chunk).then((result) => {
-      callback(result.ok ? null : toError(result.error));
-    });
+    callFlow(
+      'write',
+      () => this.#flow.write(chunk),
+      (result) => callback(result.ok ? null : toError(result.error)),
+      callback,
+    );
   }
 
   override _writev(chunks: { chunk: Uint8Array }[], callback: Callback): void {
     const buffers = chunks.map((c) => c.chunk);
-    this.#flow.writev(buffers).then((result) => {
-      callback(result.ok ? null : toError(result.error));
-    });
+    callFlow(
+      'writev',
+      () => this.#flow.writev(buffers),
+      (result) => callback(result.ok ? null : toError(result.error)),
+      callback,
+    );
   }
 
   override _final(callback: Callback): void {
@@ -107,9 +168,12 @@ class FlowDuplex extends Duplex {
       callback(null);
       return;
     }
-    this.#flow.closeWrite().then((result) => {
-      callback(result.ok ? null : toError(result.error));
-    });
+    callFlow(
+      'closeWrite',
+      () => this.#flow.closeWrite(),
+      (result) => callback(result.ok ? null : toError(result.error)),
+      callback,
+    );
   }
 
   override _destroy(error: Error | null, callback: Callback): void {

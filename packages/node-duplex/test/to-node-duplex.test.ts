@@ -11,6 +11,7 @@ import {
   type ReadResult,
   type WriteResult,
 } from '@flowkit/flow-types';
+import { ForwardingFlow } from '@flowkit/kernel';
 import { describe, expect, it } from 'vitest';
 import { toNodeDuplex } from '../src/index.js';
 
@@ -342,5 +343,66 @@ describe('toNodeDuplex options', () => {
       /toNodeDuplex: readableHighWaterMark must be an integer ≥ 0, got -1/,
     );
     expect(() => toNodeDuplex(b, { writableHighWaterMark: '8' as never })).toThrow(TypeError);
+  });
+});
+
+describe('toNodeDuplex over a flow that breaks its contract', () => {
+  const boom = new Error('boom');
+  /** `inner` with one method replaced by a broken one. */
+  function broken(
+    methods: readonly ('read' | 'write' | 'writev' | 'closeWrite')[],
+    how: () => unknown,
+  ): Flow {
+    const [a] = testPair();
+    return Object.assign(new ForwardingFlow(a), Object.fromEntries(methods.map((m) => [m, how])));
+  }
+  const breakages = [
+    ['rejects', () => Promise.reject(boom), /rejected: Error: boom/],
+    [
+      'throws',
+      () => {
+        throw boom;
+      },
+      /threw: Error: boom/,
+    ],
+    ['resolves a non-Result', () => Promise.resolve('nonsense'), /resolved "nonsense", not a Result/],
+    ['returns no promise', () => undefined, /not a promise/],
+  ] as const;
+
+  it.each(breakages)(
+    'read() that %s: the stream fails with ERR_FLOW_BROKEN, no unhandled rejection',
+    async (_, how, message) => {
+      const duplex = toNodeDuplex(broken(['read'], how));
+      duplex.resume();
+      const [error] = (await once(duplex, 'error')) as [Error & { code: string }];
+      expect(error.code).toBe('ERR_FLOW_BROKEN');
+      expect(error.message).toMatch(message);
+      expect(duplex.destroyed).toBe(true);
+    },
+  );
+
+  it('read() resolving ok with something other than bytes fails the stream the same way', async () => {
+    const duplex = toNodeDuplex(broken(['read'], () => Promise.resolve(ok('abc' as never))));
+    duplex.resume();
+    const [error] = (await once(duplex, 'error')) as [Error & { code: string }];
+    expect(error.code).toBe('ERR_FLOW_BROKEN');
+    expect(error.message).toMatch(/read\(\) resolved "abc", not bytes/);
+  });
+
+  it.each(breakages)('write() that %s: the write callback gets ERR_FLOW_BROKEN', async (_, how, message) => {
+    const duplex = toNodeDuplex(broken(['write', 'writev'], how));
+    duplex.on('error', () => {});
+    const cbError = await new Promise<Error | null | undefined>((resolve) =>
+      duplex.write(Buffer.from('x'), resolve),
+    );
+    expect((cbError as Error & { code: string }).code).toBe('ERR_FLOW_BROKEN');
+    expect((cbError as Error).message).toMatch(message);
+  });
+
+  it('closeWrite() that rejects: end() errors the stream with ERR_FLOW_BROKEN', async () => {
+    const duplex = toNodeDuplex(broken(['closeWrite'], () => Promise.reject(boom)));
+    duplex.end();
+    const [error] = (await once(duplex, 'error')) as [Error & { code: string }];
+    expect(error.code).toBe('ERR_FLOW_BROKEN');
   });
 });

@@ -220,3 +220,40 @@ describe('ALPN mismatch', () => {
     a.abort();
   });
 });
+
+describe('over an inner flow that breaks its contract', () => {
+  it.each([
+    ['rejects', () => Promise.reject(new Error('boom')), /read\(\) rejected: Error: boom/],
+    [
+      'throws',
+      () => {
+        throw new Error('boom');
+      },
+      /read\(\) threw: Error: boom/,
+    ],
+    ['resolves a non-Result', () => Promise.resolve(undefined), /read\(\) resolved undefined, not a Result/],
+  ] as const)(
+    'whose read %s: wrapClient resolves a handshake error naming it, at once, with no unhandled rejection',
+    async (_, read, message) => {
+      const [a, b] = pair();
+      const broken = Object.assign(Object.create(null), {
+        read,
+        write: (x: Uint8Array) => a.write(x),
+        writev: (x: readonly Uint8Array[]) => a.writev(x),
+        closeWrite: () => a.closeWrite(),
+        close: () => a.close(),
+        abort: (reason?: unknown) => a.abort(reason),
+      }) as Flow;
+      const server = wrapServer(b, { cert: m.good.chain, key: m.good.key });
+      const started = Date.now();
+      const client = await wrapClient(broken, { ca: m.root.cert, servername: 'localhost' });
+      expect(client.ok ? 'ok' : client.error.type).toBe('handshake');
+      expect(client.ok ? '' : client.error.message).toMatch(message);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      const s = await server;
+      if (s.ok) s.value.abort();
+      a.abort();
+      b.abort();
+    },
+  );
+});
