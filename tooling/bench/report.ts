@@ -154,6 +154,11 @@ function cell(unit: Unit, median: number | null, range: { min: number; max: numb
   return `${number(unit, median)} [${number(unit, range.min)}–${number(unit, range.max)}] ${SCALES[unit].suffix}`;
 }
 
+/** Three significant digits at most, never rounded to zero (memory's zero-copy bulk is a few thousandths of a ns/B). */
+function cpuFigure(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v >= 0.1 ? v.toPrecision(3) : v.toPrecision(2);
+}
+
 /**
  * Process CPU per byte (ns/B) or per round trip (µs) of flowkit's median
  * sample and the baseline's, where the case measured it (`withCpu`).
@@ -168,7 +173,7 @@ export function cpuCell(r: CaseResult, baseline: string): string {
   const theirs = figure(baseline);
   if (own === undefined || theirs === undefined) return '';
   const unit = r.details.flowkit?.cpuNsPerByte === undefined ? 'µs/trip' : 'ns/B';
-  return `${own.toFixed(2)} / ${theirs.toFixed(2)} ${unit}`;
+  return `${cpuFigure(own)} / ${cpuFigure(theirs)} ${unit}`;
 }
 
 /** The stdout table: one line per case and baseline, the target beside the ratio it applies to. */

@@ -147,8 +147,8 @@ describe('pnpm bench --quick', () => {
         expect(cpu as number, `${c.name} · ${name}`).toBeGreaterThan(0);
       }
     }
-    expect(run.stdout).toMatch(/\d+\.\d\d \/ \d+\.\d\d ns\/B/);
-    expect(run.stdout).toMatch(/\d+\.\d\d \/ \d+\.\d\d µs\/trip/);
+    expect(run.stdout).toMatch(/\d[\d.]* \/ \d[\d.]* ns\/B/);
+    expect(run.stdout).toMatch(/\d[\d.]* \/ \d[\d.]* µs\/trip/);
   });
 
   it('compares against the baselines the issue names', () => {
