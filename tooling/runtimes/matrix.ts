@@ -154,45 +154,56 @@ async function main(): Promise<number> {
     for (const f of suite?.failures ?? []) console.log(`         ${f.split('\n')[0]}`);
     if (example?.ok === false && !example.refused) console.log(`         example: ${example.detail}`);
   };
+  const chromiumCells = async (): Promise<void> => {
+    const t0 = performance.now();
+    const report = await runInBrowser();
+    for (const pkg of ['memory', 'combinators']) {
+      const got = report.cells?.find((c) => c.package === pkg);
+      const suite =
+        got === undefined
+          ? {
+              passed: 0,
+              failed: 0,
+              skipped: 0,
+              leakCheck: 'n/a',
+              failures: [],
+              crashed: report.error ?? 'no report',
+            }
+          : { ...got };
+      record({ runtime: CHROMIUM_ROW, package: pkg, suite }, t0);
+    }
+  };
   try {
-    const jobs = runtimes.flatMap((rt, i) => packages.map((pkg) => ({ rt, bin: bins[i] as string, pkg })));
-    await pool(jobs, JOBS, async ({ rt, bin, pkg }) => {
-      const t0 = performance.now();
-      const [cmd, args] = command(rt, bin, suiteFile, [pkg]);
-      const ran = await run(cmd, args, { cwd: root, env, timeoutMs: 300_000 });
-      const suite = parseSuite(ran.output, describeExit(ran));
-      const example =
-        EXAMPLES[pkg].not?.[rt.kind] === undefined ? await runExample(rt, bin, pkg, env) : undefined;
-      record({ runtime: rt.id, package: pkg, suite, ...(example === undefined ? {} : { example }) }, t0);
-    });
+    // Every cell is one job, the node:test and Chromium rows too: the longest
+    // (Chromium, then tls) start first, so no single job runs alone at the end.
+    const jobs: (() => Promise<void>)[] = [];
+    if (wanted(CHROMIUM_ROW)) jobs.push(chromiumCells);
+    const cells = runtimes.flatMap((rt, i) => packages.map((pkg) => ({ rt, bin: bins[i] as string, pkg })));
+    const slow = (pkg: MatrixPackage) => (pkg === 'tls' || pkg === 'websocket' ? 0 : 1);
+    cells.sort((x, y) => slow(x.pkg) - slow(y.pkg));
+    for (const { rt, bin, pkg } of cells) {
+      jobs.push(async () => {
+        const t0 = performance.now();
+        const [cmd, args] = command(rt, bin, suiteFile, [pkg]);
+        const ran = await run(cmd, args, { cwd: root, env, timeoutMs: 300_000 });
+        const suite = parseSuite(ran.output, describeExit(ran));
+        const example =
+          EXAMPLES[pkg].not?.[rt.kind] === undefined ? await runExample(rt, bin, pkg, env) : undefined;
+        record({ runtime: rt.id, package: pkg, suite, ...(example === undefined ? {} : { example }) }, t0);
+      });
+    }
     if (wanted(NODE_TEST) && packages.includes('tcp')) {
-      const t0 = performance.now();
-      const ran = await run(
-        process.execPath,
-        ['--import', 'tsx', '--test', '--test-reporter=tap', 'tooling/runtimes/node-test.ts'],
-        { cwd: root, env, timeoutMs: 300_000 },
-      );
-      record({ runtime: NODE_TEST, package: 'tcp', suite: parseTap(ran.output, describeExit(ran)) }, t0);
+      jobs.push(async () => {
+        const t0 = performance.now();
+        const ran = await run(
+          process.execPath,
+          ['--import', 'tsx', '--test', '--test-reporter=tap', 'tooling/runtimes/node-test.ts'],
+          { cwd: root, env, timeoutMs: 300_000 },
+        );
+        record({ runtime: NODE_TEST, package: 'tcp', suite: parseTap(ran.output, describeExit(ran)) }, t0);
+      });
     }
-    if (wanted(CHROMIUM_ROW)) {
-      const t0 = performance.now();
-      const report = await runInBrowser();
-      for (const pkg of ['memory', 'combinators']) {
-        const got = report.cells?.find((c) => c.package === pkg);
-        const suite =
-          got === undefined
-            ? {
-                passed: 0,
-                failed: 0,
-                skipped: 0,
-                leakCheck: 'n/a',
-                failures: [],
-                crashed: report.error ?? 'no report',
-              }
-            : { ...got };
-        record({ runtime: CHROMIUM_ROW, package: pkg, suite }, t0);
-      }
-    }
+    await pool(jobs, JOBS, (job) => job());
   } finally {
     rmSync(tlsDir, { recursive: true, force: true });
   }
