@@ -13,7 +13,7 @@ import {
 } from '@flowkit/flow-types';
 import { ForwardingFlow } from '@flowkit/kernel';
 import { describe, expect, it } from 'vitest';
-import { toNodeDuplex } from '../src/index.js';
+import { fromNodeDuplex, toNodeDuplex } from '../src/index.js';
 
 /**
  * A minimal in-test flow pair (one direction = an unbounded queue), with a
@@ -404,5 +404,24 @@ describe('toNodeDuplex over a flow that breaks its contract', () => {
     duplex.end();
     const [error] = (await once(duplex, 'error')) as [Error & { code: string }];
     expect(error.code).toBe('ERR_FLOW_BROKEN');
+  });
+});
+
+describe('fromNodeDuplex over toNodeDuplex', () => {
+  // Skipped with its reason: SocketFlow.abort() destroys a Duplex that is not a
+  // TCP socket with a plain destroy(), which toNodeDuplex must read as the
+  // graceful release Node's TLS layer performs after end(), so the inner flow
+  // is closed, not aborted (the conformance case close-signal-while-remote-
+  // writes fails for this composition). The fix belongs in socket-flow.ts
+  // (its reset hook: destroy with an error), which another engineer is
+  // changing this session.
+  it.skip('abort() after closeWrite() aborts the inner flow, not a graceful close (skipped: SocketFlow.abort destroys a non-socket Duplex without an error; fix pending in socket-flow.ts)', async () => {
+    const [a] = testPair();
+    const outer = fromNodeDuplex(toNodeDuplex(a));
+    expect((await outer.closeWrite()).ok).toBe(true);
+    outer.abort(new Error('tear down'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const ends = a.log.filter((l) => l.startsWith('abort') || l === 'close');
+    expect(ends.map((l) => (l.startsWith('abort') ? 'abort' : l))).toEqual(['abort']);
   });
 });
