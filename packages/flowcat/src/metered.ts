@@ -16,12 +16,15 @@ export class MeteredFlow extends ForwardingFlow {
     this.#onActivity = onActivity;
   }
 
-  override async read(options?: ReadOptions): Promise<ReadResult> {
-    const r = await this.inner.read(options);
-    if (r.ok && r.value !== EOF) {
-      this.bytesRead += r.value.byteLength;
-      this.#onActivity();
-    }
-    return r;
+  // Not async: a TypeError the inner read throws at the call (a bad signal)
+  // must reach the caller there, not as a rejected promise.
+  override read(options?: ReadOptions): Promise<ReadResult> {
+    return this.inner.read(options).then((r) => {
+      if (r.ok && r.value !== EOF) {
+        this.bytesRead += r.value.byteLength;
+        this.#onActivity();
+      }
+      return r;
+    });
   }
 }
