@@ -5,6 +5,7 @@ import {
   abortOnSignal,
   boolean,
   checkByteList,
+  detectRuntime,
   func,
   host,
   integer,
@@ -19,6 +20,7 @@ import {
   readOptions,
   show,
   signal,
+  signalOption,
   text,
   timeout,
 } from '../src/index.js';
@@ -284,5 +286,17 @@ describe('AcceptQueue edges', () => {
     const got = [];
     for await (const flow of q) got.push(flow);
     expect(got).toEqual([f]);
+  });
+});
+
+describe('detectRuntime and signalOption on odd but harmless inputs', () => {
+  it('a process shim without versions (as browser bundlers inject) is not Node, and does not throw', () => {
+    expect(detectRuntime({ process: {} })).toBe('other');
+    expect(detectRuntime({ process: {}, document: {} })).toBe('browser');
+  });
+
+  it('null options are no options: no signal, no TypeError', () => {
+    expect(signalOption(null as never, 'read')).toBeUndefined();
+    expect(signalOption(undefined, 'read')).toBeUndefined();
   });
 });
