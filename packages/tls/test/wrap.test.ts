@@ -257,3 +257,42 @@ describe('over an inner flow that breaks its contract', () => {
     },
   );
 });
+
+// read's and close's options are read as own properties (SPEC). TlsFlow.read
+// goes through the kernel's ReadQueue (signalOption); TlsFlow.close still
+// reads options?.signal, so a polluted Object.prototype.signal aborts a
+// closing flow. Skipped with that reason: the one-line fix is in tls-flow.ts,
+// which another engineer is changing this session.
+describe('read and close options over a polluted Object.prototype.signal', () => {
+  /** Runs `call` (synchronously) with `Object.prototype.signal` set to a fired signal. */
+  function polluted<T>(call: () => T): T {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.signal = AbortSignal.abort(new Error('polluted'));
+    try {
+      return call();
+    } finally {
+      delete proto.signal;
+    }
+  }
+
+  it('read({}) is not cancelled', async () => {
+    const { c, s } = await tlsPair();
+    await c.write(new Uint8Array([1]));
+    const r = await await polluted(() => s.read({}));
+    expect(r.ok).toBe(true);
+    c.abort();
+    s.abort();
+  });
+
+  it.skip('close({}) still waits for the remote (skipped: tls-flow.ts reads options?.signal; fix pending there)', async () => {
+    const { c, s } = await tlsPair();
+    const closing = polluted(() => c.close({}));
+    const early = await Promise.race([
+      closing.then(() => 'resolved'),
+      new Promise<string>((resolve) => setTimeout(() => resolve('waiting'), 50)),
+    ]);
+    c.abort();
+    s.abort();
+    expect(early).toBe('waiting');
+  });
+});
