@@ -133,7 +133,13 @@ async function main(): Promise<number> {
   writeFileSync(join(tlsDir, 'ca.pem'), certs.ca);
   writeFileSync(join(tlsDir, 'server.pem'), certs.cert);
   writeFileSync(join(tlsDir, 'server.key'), certs.key);
-  const env = { [TLS_ENV]: JSON.stringify(certs), TLS_DIR: tlsDir, DENO_NO_UPDATE_CHECK: '1' };
+  // DENO_CERT: Deno's own TLS (its platform WebSocket, which takes no `ca`) trusts the test CA too.
+  const env = {
+    [TLS_ENV]: JSON.stringify(certs),
+    TLS_DIR: tlsDir,
+    DENO_NO_UPDATE_CHECK: '1',
+    DENO_CERT: join(tlsDir, 'ca.pem'),
+  };
 
   const cells: CellResult[] = [];
   const record = (cell: CellResult, t0: number) => {

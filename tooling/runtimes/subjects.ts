@@ -225,8 +225,7 @@ async function tlsSubjects(material: TlsMaterial): Promise<Subject[] | Refused> 
  * On Deno `@flowkit/websocket` resolves to its runtime-neutral entry (the
  * platform `WebSocket`, a client only): the dialer is that client and the
  * acceptor the Node entry (`ws`, on Deno's node:http), loaded by path. The
- * platform client takes no `ca`, so `wss:` (a test CA) runs only where the
- * Node entry dials, and it cannot pause its reads: `backpressure: false`.
+ * platform client cannot pause its reads: `backpressure: false`.
  */
 async function websocketSubjects(material: TlsMaterial): Promise<Subject[] | Refused> {
   type Entry = typeof import('@flowkit/websocket');
@@ -246,7 +245,9 @@ async function websocketSubjects(material: TlsMaterial): Promise<Subject[] | Ref
       dial: { ca: material.ca, servername: 'localhost' },
     },
   ];
-  const modes = platformClient ? all.slice(0, 1) : all;
+  // The platform client takes no `ca`: Deno trusts the test CA through
+  // DENO_CERT (the matrix sets it), and the certificate names 127.0.0.1.
+  const modes = platformClient ? all.map((m) => ({ ...m, dial: {} })) : all;
   for (const mode of modes) {
     const bound = await wsListen({ host, port: 0, ...mode.tls });
     const dialed = bound.ok ? await wsConnect({ url: bound.value.address.url, ...mode.dial }) : undefined;
