@@ -40,9 +40,11 @@ export interface SocketFlowHooks {
   /**
    * Tears the duplex down for {@link SocketFlow.abort}. Default: a TCP RST
    * (`resetAndDestroy()`) on a plain TCP `net.Socket` whose half-close is not
-   * still in flight, `destroy()` on anything else (a unix socket, a
-   * `tls.TLSSocket`, a generic `Duplex`, a TCP socket between `closeWrite()`
-   * and its FIN leaving, where libuv refuses the RST).
+   * still in flight; `destroy(error)` on a `Duplex` that is not a
+   * `net.Socket` (so a `toNodeDuplex` stream aborts its flow instead of
+   * closing it gracefully); `destroy()` on the rest (a unix socket, a
+   * `tls.TLSSocket`, a TCP socket between `closeWrite()` and its FIN
+   * leaving, where libuv refuses the RST).
    * A TLS transport must tear down through one owner only: Node crashed when
    * both a TLS socket and the TCP socket under it were closed.
    */
@@ -124,6 +126,13 @@ type OwnedDuplex = Duplex & { [kFlow]: SocketFlow<unknown> };
 const OK_PROMISE: Promise<WriteResult> = Promise.resolve(ok());
 
 function defaultReset(duplex: Duplex): void {
+  if (!(duplex instanceof Socket)) {
+    // A plain destroy() after end() is how Node's TLS layer releases its
+    // transport gracefully, and a Duplex over a flow (toNodeDuplex) closes
+    // its flow then; with an error it aborts it, as abort() means.
+    duplex.destroy(new Error('flow aborted'));
+    return;
+  }
   // While a half-close is still in flight (end() called, 'finish' not yet
   // emitted), libuv refuses the RST: uv_tcp_close_reset returns EINVAL when a
   // shutdown request is pending, Node reports that as an 'error' and drops
@@ -132,7 +141,7 @@ function defaultReset(duplex: Duplex): void {
   // only way to free the handle (the peer sees the FIN already sent, or an
   // RST if unread data was queued here).
   const shutting = duplex.writableEnded && !duplex.writableFinished;
-  if (!shutting && duplex instanceof Socket && !(duplex as { encrypted?: boolean }).encrypted) {
+  if (!shutting && !(duplex as { encrypted?: boolean }).encrypted) {
     try {
       // Only a TCP handle can send RST; a unix socket's handle throws
       // ERR_INVALID_HANDLE_TYPE, and then a plain destroy is all there is.

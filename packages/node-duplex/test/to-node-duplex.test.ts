@@ -408,14 +408,7 @@ describe('toNodeDuplex over a flow that breaks its contract', () => {
 });
 
 describe('fromNodeDuplex over toNodeDuplex', () => {
-  // Skipped with its reason: SocketFlow.abort() destroys a Duplex that is not a
-  // TCP socket with a plain destroy(), which toNodeDuplex must read as the
-  // graceful release Node's TLS layer performs after end(), so the inner flow
-  // is closed, not aborted (the conformance case close-signal-while-remote-
-  // writes fails for this composition). The fix belongs in socket-flow.ts
-  // (its reset hook: destroy with an error), which another engineer is
-  // changing this session.
-  it.skip('abort() after closeWrite() aborts the inner flow, not a graceful close (skipped: SocketFlow.abort destroys a non-socket Duplex without an error; fix pending in socket-flow.ts)', async () => {
+  it('abort() after closeWrite() aborts the inner flow, not a graceful close', async () => {
     const [a] = testPair();
     const outer = fromNodeDuplex(toNodeDuplex(a));
     expect((await outer.closeWrite()).ok).toBe(true);
