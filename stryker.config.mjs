@@ -42,7 +42,7 @@ export default {
   jsonReporter: { fileName: `${reports}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   // The committed baseline `pnpm mutate --incremental` starts from.
-  incrementalFile: `tooling/mutate/baseline/${name}.json`,
+  incrementalFile: `${process.env.FLOWKIT_MUTATE_BASELINES ?? 'tooling/mutate/baseline'}/${name}.json`,
   thresholds: { high: target, low: 70, break: null },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',

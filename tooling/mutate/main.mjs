@@ -21,9 +21,10 @@
 // missing baseline or a score below the target).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mutated, target } from './packages.mjs';
+import { belowTarget, score } from './score.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -56,28 +57,12 @@ for (const name of names) {
   }
 }
 const stryker = join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js');
-
-/** Stryker's mutation score: detected (killed or timed out) over every mutant that ran or had no test. */
-function score(report) {
-  const count = {};
-  const survivors = [];
-  for (const [file, { mutants }] of Object.entries(report.files)) {
-    for (const m of mutants) {
-      count[m.status] = (count[m.status] ?? 0) + 1;
-      if (m.status === 'Survived' || m.status === 'NoCoverage') {
-        const at = `${file}:${m.location.start.line}:${m.location.start.column}`;
-        survivors.push(`${m.status} ${at} ${m.mutatorName}: ${JSON.stringify(m.replacement ?? '')}`);
-      }
-    }
-  }
-  const detected = (count.Killed ?? 0) + (count.Timeout ?? 0);
-  const valid = detected + (count.Survived ?? 0) + (count.NoCoverage ?? 0);
-  return { count, survivors, score: valid === 0 ? null : (100 * detected) / valid };
-}
+// Where the committed baselines are (stryker.config.mjs reads the same variable).
+const baselines = resolve(root, process.env.FLOWKIT_MUTATE_BASELINES ?? 'tooling/mutate/baseline');
 
 /** Stryker's arguments for one package in this mode, or a reason it cannot run. */
 function strykerArgs(name) {
-  const baseline = join(root, `tooling/mutate/baseline/${name}.json`);
+  const baseline = join(baselines, `${name}.json`);
   if (narrow !== undefined) return { args: ['--mutate', narrow] };
   // A full run is Stryker's incremental mode forced to run every mutant: it
   // writes the baseline the next --incremental or --check starts from.
@@ -87,7 +72,7 @@ function strykerArgs(name) {
   // of minutes); a package without one is not gated, and says so.
   if (!existsSync(baseline)) {
     return {
-      reason: `no baseline (tooling/mutate/baseline/${name}.json): run \`pnpm mutate ${name}\`, commit it`,
+      reason: `no baseline (${relative(root, baseline)}): run \`pnpm mutate ${name}\`, commit it`,
     };
   }
   const copy = join(root, `reports/mutation/${name}/baseline.json`);
@@ -122,7 +107,7 @@ for (const name of names.length > 0 ? names : Object.keys(mutated)) {
   }
   const s = score(JSON.parse(readFileSync(json, 'utf8')));
   writeFileSync(join(root, `reports/mutation/${name}/survivors.txt`), `${s.survivors.join('\n')}\n`);
-  const low = s.score === null || s.score < target;
+  const low = belowTarget(s, target);
   if (check && low) failed = true;
   rows.push({ name, seconds, low, ...s });
 }

@@ -1,0 +1,4 @@
+/** The mutation score (%) every package must keep. */
+export const target: number;
+/** What `pnpm mutate` mutates, per package (globs under packages/<name>/). */
+export const mutated: Readonly<Record<string, readonly string[]>>;
