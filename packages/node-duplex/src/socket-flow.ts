@@ -20,6 +20,7 @@ import {
   ReadQueue,
   Settled,
   show,
+  signalOption,
   type WriteHalf,
 } from '@flowkit/kernel';
 import { flowErrorFromNode } from '@flowkit/socket';
@@ -557,6 +558,7 @@ export class SocketFlow<A = undefined> implements Flow {
    * every call returns the same promise. Never rejects.
    */
   close(options?: CloseOptions): Promise<void> {
+    const signal = signalOption(options, 'close');
     const later = this.#more();
     let close = later.close;
     if (close === undefined) {
@@ -574,7 +576,7 @@ export class SocketFlow<A = undefined> implements Flow {
         this.#maybeRelease();
       }
     }
-    if (!close.settled) abortOnSignal(options?.signal, close.promise, (reason) => this.abort(reason));
+    if (!close.settled) abortOnSignal(signal, close.promise, (reason) => this.abort(reason));
     return close.promise;
   }
 

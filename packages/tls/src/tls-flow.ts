@@ -11,7 +11,7 @@ import {
   type ReadResult,
   type WriteResult,
 } from '@flowkit/flow-types';
-import { abortOnSignal, checkByteList, checkBytes, ForwardingFlow } from '@flowkit/kernel';
+import { abortOnSignal, checkByteList, checkBytes, ForwardingFlow, signalOption } from '@flowkit/kernel';
 import { fromNodeDuplex, type SocketFlow } from '@flowkit/node-duplex';
 import { tlsFlowError } from './errors.js';
 import { endFailedHandshake, type HandshakeTransport, mayHaveSentAlert } from './failed-handshake.js';
@@ -235,6 +235,7 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
    * fire aborts the flow (both layers) and the close resolves.
    */
   override close(options?: CloseOptions): Promise<void> {
+    const signal = signalOption(options, 'close');
     if (this.#closing === undefined) {
       // The TLS socket's close waits for the peer's close_notify (or the
       // transport's end) and releases the socket; then the inner flow's
@@ -246,7 +247,7 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
           this.#closed = true;
         });
     }
-    if (!this.#closed) abortOnSignal(options?.signal, this.#closing, (reason) => this.abort(reason));
+    if (!this.#closed) abortOnSignal(signal, this.#closing, (reason) => this.abort(reason));
     return this.#closing;
   }
 
