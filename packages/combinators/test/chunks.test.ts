@@ -3,6 +3,7 @@ import { pair } from '@flowkit/memory';
 import { describe, expect, it } from 'vitest';
 import { chunks, FlowkitError } from '../src/index.js';
 import { concatBytes, firstDifference, patternBytes, settlesWithin, writeInPieces } from './support/bytes.js';
+import { collect } from './support/collect.js';
 import { testPair } from './support/pair.js';
 
 describe('chunks', () => {
@@ -12,8 +13,7 @@ describe('chunks', () => {
     const sent = [patternBytes(1024, 1), patternBytes(2048, 2), patternBytes(4096, 3)];
     for (const b of sent) await peer.write(b);
     void peer.close();
-    const got: Uint8Array[] = [];
-    for await (const c of chunks(flow)) got.push(c);
+    const got = await collect(chunks(flow), 100);
     expect(got).toHaveLength(3);
     for (const [i, c] of got.entries()) expect(c).toBe(sent[i]);
     await flow.close();
@@ -55,8 +55,7 @@ describe('chunks', () => {
     expect(first.byteLength).toBeGreaterThan(0);
     expect(first.byteLength).toBeLessThanOrEqual(700);
     void peer.close();
-    const rest: Uint8Array[] = [];
-    for await (const c of chunks(flow)) rest.push(c);
+    const rest = await collect(chunks(flow), 100);
     const all = concatBytes([...taken, ...rest]);
     expect(all.byteLength).toBe(6_000);
     expect(firstDifference(all, data)).toBe(-1);
