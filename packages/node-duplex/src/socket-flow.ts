@@ -555,7 +555,11 @@ export class SocketFlow<A = undefined> implements Flow {
    *
    * If the remote has already closed, resolves as soon as our end-of-stream
    * is flushed. After `abort()` or a failure, resolves at once. Idempotent:
-   * every call returns the same promise. Never rejects.
+   * every call returns the same promise. Never rejects. `options.signal` is
+   * read as an own property only.
+   *
+   * @throws TypeError when `options.signal` is not an `AbortSignal` (a
+   *   programming error, reported at the call).
    */
   close(options?: CloseOptions): Promise<void> {
     const signal = signalOption(options, 'close');

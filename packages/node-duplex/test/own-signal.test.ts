@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { tcpPair } from './helpers.js';
 
 // read's and close's options are read as own properties (SPEC), like every
-// option. ReadQueue.read already reads its signal with the kernel's
-// signalOption; SocketFlow.close still reads options?.signal, so a polluted
-// Object.prototype.signal aborts a closing flow. Skipped with that reason:
-// the one-line fix (signalOption(options, 'close')) is in socket-flow.ts,
-// which another engineer is changing this session.
+// option: ReadQueue.read and SocketFlow.close read their signal with the
+// kernel's signalOption, so a polluted Object.prototype.signal changes nothing.
 describe('SocketFlow read and close options', () => {
   it('close({}) ignores a polluted Object.prototype.signal: it still waits for the remote', async () => {
     const { a, b, listener } = await tcpPair();

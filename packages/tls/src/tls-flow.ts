@@ -233,6 +233,10 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
    * inner flow, waiting for that too. Reads work meanwhile. Idempotent;
    * never rejects. Every call's `signal` bounds the one close: the first to
    * fire aborts the flow (both layers) and the close resolves.
+   * `options.signal` is read as an own property only.
+   *
+   * @throws TypeError when `options.signal` is not an `AbortSignal` (a
+   *   programming error, reported at the call).
    */
   override close(options?: CloseOptions): Promise<void> {
     const signal = signalOption(options, 'close');
