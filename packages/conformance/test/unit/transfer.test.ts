@@ -10,6 +10,11 @@ const ctx = flowCaseContext(
   { name: 'unit', makePair: async () => referencePair() },
   { opTimeoutMs: 300, transferTimeoutMs: 1_000 },
 );
+/** For the cases where an operation hangs on purpose: the bound is what the test waits out. */
+const short = flowCaseContext(
+  { name: 'unit', makePair: async () => referencePair() },
+  { opTimeoutMs: 30, transferTimeoutMs: 1_000 },
+);
 
 /** Runs `body` over a fresh reference pair (capacity in bytes) and aborts both ends afterwards. */
 async function overPair(capacity: number, body: (a: Flow, b: Flow) => Promise<void>): Promise<void> {
@@ -77,8 +82,8 @@ describe('sendThenClose', () => {
           return typeof v === 'function' ? v.bind(target) : v;
         },
       });
-      expect(await messageOf(sendThenClose(ctx, stuck, b, [expected], expected, 'st'))).toBe(
-        'st: writer close() after the reader closed: no result within 300 ms',
+      expect(await messageOf(sendThenClose(short, stuck, b, [expected], expected, 'st'))).toBe(
+        'st: writer close() after the reader closed: no result within 30 ms',
       );
     });
   });
@@ -121,11 +126,11 @@ describe('closeBoth', () => {
   it('names the end whose close hangs', async () => {
     const done = scripted({ close: async () => undefined });
     const hangs = scripted({ close: () => new Promise(() => {}) });
-    expect(await messageOf(closeBoth(ctx, done, hangs, 'cb'))).toBe(
-      'cb: acceptor close(): no result within 300 ms',
+    expect(await messageOf(closeBoth(short, done, hangs, 'cb'))).toBe(
+      'cb: acceptor close(): no result within 30 ms',
     );
-    expect(await messageOf(closeBoth(ctx, hangs, done, 'cb'))).toBe(
-      'cb: dialer close(): no result within 300 ms',
+    expect(await messageOf(closeBoth(short, hangs, done, 'cb'))).toBe(
+      'cb: dialer close(): no result within 30 ms',
     );
   });
 });
