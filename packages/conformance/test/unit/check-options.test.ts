@@ -99,6 +99,9 @@ describe('checkListenerOptions', () => {
   });
 
   it('refuses a bad value of each option, naming it', () => {
+    expect(typeError(() => checkListenerOptions('listenerConformance', { ...good, name: '' }))).toMatch(
+      /^listenerConformance: .*name/,
+    );
     const bad: Record<string, unknown> = {
       name: 7,
       listen: {},

@@ -186,4 +186,32 @@ describe('listenerCaseContext', () => {
     expect((await a.read()).ok).toBe(false);
     expect((await b.read()).ok).toBe(false);
   });
+
+  it('a throwing connect or accept is named, and teardown aborts flows with a reason that says why', async () => {
+    const ctx = listenerCaseContext(
+      base({
+        connect: () => {
+          throw new Error('connect threw');
+        },
+      }),
+    );
+    const { listener } = fakeListener([]);
+    const throwingAccept = {
+      ...listener,
+      accept: () => {
+        throw new Error('accept threw');
+      },
+    } as Listener<Flow>;
+    expect(await messageOf(ctx.withScope((s) => s.connect(listener)))).toBe(
+      'connect() threw (flowkit methods never throw): Error: connect threw',
+    );
+    expect(await messageOf(ctx.withScope((s) => s.accept(throwingAccept)))).toBe(
+      'accept() threw (flowkit methods never throw): Error: accept threw',
+    );
+    const reasons: unknown[] = [];
+    await ctx.withScope(async (scope) => {
+      scope.track(scripted({ abort: (reason) => void reasons.push(reason) }));
+    });
+    expect(reasons.map((r) => (r as Error).message)).toEqual(['conformance test finished']);
+  });
 });

@@ -214,6 +214,17 @@ describe('writes, closeWrite and close', () => {
     expect(await messageOf(closeWrite(flow, 'a.closeWrite()', 1_000))).toBe(
       'a.closeWrite() resolved with {"ok":1}, not a Result',
     );
+    for (const error of [
+      undefined,
+      { message: 'no type' },
+      { type: 1, message: 'm' },
+      { type: 'closed', message: 2 },
+    ]) {
+      const malformed = scripted({ write: async () => ({ ok: false, error }) });
+      expect(await messageOf(startWrite(malformed, new Uint8Array(1), 'w'))).toMatch(
+        /^w returned a malformed error .* \(needs type and message\)$/,
+      );
+    }
     expect(await messageOf(startWrite(scripted({ write: async () => null }), new Uint8Array(1), 'w'))).toBe(
       'w resolved with null, not a Result',
     );

@@ -62,6 +62,16 @@ describe('fillUntilStall', () => {
     );
   });
 
+  it('a write that rejects is named by the offset it wrote at', async () => {
+    let n = 0;
+    const flow = scripted({
+      write: () => (n++ === 0 ? Promise.resolve(okWrite) : Promise.reject(new Error('w'))),
+    });
+    expect(await messageOf(fillUntilStall(flow, 0, soon()))).toBe(
+      `write at ${STALL_CHUNK} rejected (flowkit methods never reject): Error: w`,
+    );
+  });
+
   it('the limits', () => {
     expect(STALL_CHUNK).toBe(64 * 1024);
     expect(STALL_WAIT_MS).toBe(250);

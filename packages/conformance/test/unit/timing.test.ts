@@ -63,6 +63,20 @@ describe('settlesWithin', () => {
   });
 });
 
+/** Timers this process holds now. */
+const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+describe('timers are cleared once the wait is over', () => {
+  it('withTimeout and settlesWithin leave no timer behind, whichever way they end', async () => {
+    const before = timers();
+    await withTimeout(Promise.resolve(1), 60_000, 'x');
+    await failureOf(withTimeout(Promise.reject(new Error('r')), 60_000, 'x'));
+    await settlesWithin(Promise.resolve(1), 60_000);
+    await failureOf(settlesWithin(Promise.reject(new Error('r')), 60_000));
+    expect(timers()).toBe(before);
+  });
+});
+
 describe('remaining', () => {
   it('is the time left to a deadline, at least 1 ms', () => {
     const left = remaining(Date.now() + 10_000);

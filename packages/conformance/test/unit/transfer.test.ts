@@ -188,3 +188,81 @@ describe('echoChecked', () => {
     );
   });
 });
+
+/** `flow` with each write held back `ms` before it is made. */
+function slowWriter(flow: Flow, ms: number): Flow {
+  return new Proxy(flow, {
+    get(target, key) {
+      if (key === 'write')
+        return async (b: Uint8Array) => {
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          return target.write(b);
+        };
+      const v = Reflect.get(target, key, target) as unknown;
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+describe('the transfer deadline and the messages that name each side', () => {
+  it('sendThenClose and sendExactly wait for data that comes late but within the transfer bound', async () => {
+    const expected = pattern(30, 6);
+    await overPair(1_024, (a, b) =>
+      sendThenClose(ctx, slowWriter(a, 40), b, chunk(expected, [10]), expected, 'st'),
+    );
+    await overPair(1_024, (a, b) =>
+      sendExactly(ctx, slowWriter(a, 40), b, chunk(expected, [10]), expected, 'sx'),
+    );
+  });
+
+  it("sendThenClose names the writer's failed write, the writer's rejected close and the reader's hanging close", async () => {
+    const refused = scripted({ write: async () => ({ ok: false, error: { type: 'closed', message: 'x' } }) });
+    const idle = scripted({ read: () => new Promise(() => {}), abort: () => {} });
+    expect(
+      await messageOf(sendThenClose(short, refused, idle, [new Uint8Array(1)], new Uint8Array(1), 'st')),
+    ).toBe('st (writer): write of 1 bytes after 0 failed: {"type":"closed","message":"x"}');
+    await overPair(1_024, async (a, b) => {
+      const rejecting = new Proxy(a, {
+        get(target, key) {
+          if (key === 'close')
+            return async () => {
+              await target.closeWrite();
+              throw new Error('close broke');
+            };
+          const v = Reflect.get(target, key, target) as unknown;
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      expect(await messageOf(sendThenClose(short, rejecting, b, [pattern(3)], pattern(3), 'st'))).toBe(
+        'st: writer close() rejected (flowkit methods never reject): Error: close broke',
+      );
+    });
+    await overPair(1_024, async (a, b) => {
+      const stuck = new Proxy(b, {
+        get(target, key) {
+          if (key === 'close') return () => new Promise(() => {});
+          const v = Reflect.get(target, key, target) as unknown;
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      expect(await messageOf(sendThenClose(short, a, stuck, [pattern(3)], pattern(3), 'st'))).toBe(
+        'st: reader close(): no result within 30 ms',
+      );
+    });
+  });
+
+  it("sendExactly names the reader's failed read", async () => {
+    const writer = scripted({ write: async () => okWrite });
+    const reader = scripted({ read: reads({ ok: false, error: { type: 'reset', message: 'r' } }) });
+    expect(
+      await messageOf(sendExactly(ctx, writer, reader, [new Uint8Array(1)], new Uint8Array(1), 'sx')),
+    ).toBe('sx (reader): read failed after 0 of 1 bytes: {"type":"reset","message":"r"}');
+  });
+
+  it('echoChecked names the echo write that hangs', async () => {
+    const flow = scripted({ read: reads(data(1)), write: () => new Promise(() => {}) });
+    expect(await messageOf(echoChecked(flow, new Uint8Array([1]), 'e', Date.now() + 30))).toMatch(
+      /^e: echo: no result within \d+ ms$/,
+    );
+  });
+});
