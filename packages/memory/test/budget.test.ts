@@ -79,6 +79,18 @@ describe('Budget', () => {
     expect(pieces.length).toBe(2);
   });
 
+  it('stall after exactly the bytes written: the reader gets them all, but never the end', () => {
+    const { outlet, pieces, log } = reader(3);
+    const budget = new Budget(outlet, 5, noReset());
+    const chunk = pattern(5);
+    budget.push(chunk);
+    budget.end();
+    budget.pull();
+    // A piece that fits the budget exactly is the very buffer, not a cut view.
+    expect(pieces[0]).toBe(chunk);
+    expect(log).toEqual(['push 5', 'arrived']);
+  });
+
   it('stall at 0 bytes: nothing at all reaches the reader', () => {
     const { outlet, log } = reader(3);
     const budget = new Budget(outlet, 0, noReset());

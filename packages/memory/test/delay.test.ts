@@ -29,6 +29,8 @@ const plan = (p: Partial<DelayPlan>): DelayPlan => ({
 const noRandom = () => {
   throw new Error('random drawn without jitter');
 };
+/** Timers this process holds now. */
+const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits (bounded) until `n` arrivals were recorded. */
@@ -127,9 +129,14 @@ describe('Delay', () => {
 
   it('stop clears the timer, drops what is in flight, and stops the next stage; later pushes are ignored', async () => {
     const { next, arrivals, calls } = recorder();
-    const delay = new Delay(next, plan({ latencyMs: 10 }), noRandom);
+    const delay = new Delay(next, plan({ latencyMs: 10_000 }), noRandom);
+    const before = timers();
     delay.push(pattern(1));
+    delay.push(pattern(1));
+    // One timer for everything in flight.
+    expect(timers()).toBe(before + 1);
     delay.stop();
+    expect(timers()).toBe(before);
     delay.push(pattern(2));
     delay.end();
     await wait(30);

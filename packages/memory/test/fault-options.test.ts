@@ -131,7 +131,10 @@ describe('readFaults: refusals name the field and say why', () => {
       option: 'faults.stall',
       message: 'faults.stall must be a boolean or { afterBytes }, got "yes"',
     });
-    expect(refusal({ stall: null }).option).toBe('faults.stall');
+    expect(refusal({ stall: null })).toEqual({
+      option: 'faults.stall',
+      message: 'faults.stall must be a boolean or { afterBytes }, got null',
+    });
   });
 
   it('a nested fault that is not an object is refused', () => {

@@ -126,11 +126,18 @@ describe('Merge', () => {
       merge.push(pattern(1, i));
       await Promise.resolve();
     }
-    // Still streaming: past the hop limit the read waits for the writer to pause.
+    // Still streaming: past the hop limit the read waits for the writer to
+    // pause, which only a macrotask shows, however many microtasks pass.
+    expect(pushed.length).toBe(0);
+    await microtasks(20);
     expect(pushed.length).toBe(0);
     await macrotask();
     expect(pushed.map((p) => p.length)).toEqual([20]);
     expect(joined(pushed)).toEqual(Buffer.from(pattern(20)));
+    // After that idle flush, the next small data for a waiting read is served by a hop again.
+    merge.push(pattern(2));
+    await microtasks(4);
+    expect(pushed.map((p) => p.length)).toEqual([20, 2]);
   });
 
   it('a waiting read is served once the writer pauses for a microtask', async () => {

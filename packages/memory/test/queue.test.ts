@@ -25,6 +25,9 @@ describe('Queue', () => {
     expect(out).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(q.length).toBe(0);
     expect(q.shift()).toBeUndefined();
+    expect(q.length).toBe(0);
+    q.push(7);
+    expect(q.drain()).toEqual([7]);
   });
 
   it('at(i) reads i places from the head without removing, undefined past the end', () => {
@@ -32,6 +35,9 @@ describe('Queue', () => {
     expect([q.at(0), q.at(3), q.at(5), q.at(6)]).toEqual([10, 13, 15, undefined]);
     expect(q.length).toBe(6);
     expect(new Queue<number>().at(0)).toBeUndefined();
+    // A full ring: the slot after the tail is the head's.
+    const full = wrapped([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(full.at(8)).toBeUndefined();
   });
 
   it('setHead and setTail replace the first and the last item', () => {
@@ -46,7 +52,8 @@ describe('Queue', () => {
     expect(q.remove(2)).toBe(true);
     expect(q.length).toBe(4);
     expect(q.remove(9)).toBe(false);
-    expect(q.drain()).toEqual([1, 3, 2, 4]);
+    expect(q.remove(1)).toBe(true);
+    expect(q.drain()).toEqual([3, 2, 4]);
   });
 
   it('drain returns undefined items too, in order', () => {

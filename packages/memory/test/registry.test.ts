@@ -194,3 +194,58 @@ describe('listen: the backlog of connections nobody accepted', () => {
     expect(r).toMatchObject({ ok: false, error: { type: 'invalid-option', option: 'backlog' } });
   });
 });
+
+describe('listen/connect: what each error says', () => {
+  it('names the memory name in every refusal', async () => {
+    const name = fresh();
+    const listener = await mustListen(name, { backlog: 1 });
+    expect(await listen({ name })).toEqual({
+      ok: false,
+      error: { type: 'in-use', message: `memory name "${name}" is already being listened on` },
+    });
+    const first = await connect({ name });
+    expect(await connect({ name })).toEqual({
+      ok: false,
+      error: {
+        type: 'refused',
+        message: `memory listener "${name}" has a full backlog of connections nobody accepted`,
+      },
+    });
+    const controller = new AbortController();
+    const why = new Error('gave up');
+    controller.abort(why);
+    expect(await connect({ name, signal: controller.signal })).toEqual({
+      ok: false,
+      error: { type: 'aborted', message: `connect to memory name "${name}" was aborted`, cause: why },
+    });
+    expect(await listen({} as never)).toMatchObject({
+      ok: false,
+      error: {
+        type: 'invalid-option',
+        option: 'name',
+        message: 'name must be a non-empty string, got undefined',
+      },
+    });
+    await listener.close();
+    expect(await listener.accept()).toMatchObject({
+      ok: false,
+      error: { type: 'closed', message: `listener on memory name "${name}" is closed` },
+    });
+    if (first.ok) expect(await first.value.read()).toMatchObject({ ok: false, error: { type: 'reset' } });
+  });
+
+  it('closing a listener again after another took its name leaves the new one registered', async () => {
+    const name = fresh();
+    const old = await mustListen(name);
+    await old.close();
+    const current = await mustListen(name);
+    await old.close();
+    const dialed = await connect({ name });
+    expect(dialed.ok).toBe(true);
+    const accepted = await current.accept();
+    expect(accepted.ok).toBe(true);
+    if (dialed.ok) dialed.value.abort();
+    if (accepted.ok) accepted.value.abort();
+    await current.close();
+  });
+});
