@@ -3,7 +3,7 @@ export const ABORTED: unique symbol = Symbol('aborted');
 
 /**
  * Waits for `promise`, or for `signal` to fire, whichever comes first. The
- * losing promise is left to settle on its own (flow promises never reject), and
+ * losing promise is left to settle on its own (guarded flow calls never reject), and
  * the abort listener is always removed so a long-lived signal does not collect
  * one listener per call. `signal` is an internal one (see {@link follow}).
  */
@@ -18,8 +18,8 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
         resolve(value);
       },
       (error: unknown) => {
-        // Flow promises never reject: a rejection is a bug in the transport,
-        // so it is passed on as the programming error it is.
+        // copy hands it the kernel's guarded calls, which never reject; any
+        // other rejection is a bug of the caller's, passed on as such.
         signal.removeEventListener('abort', onAbort);
         reject(error);
       },

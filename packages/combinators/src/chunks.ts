@@ -1,5 +1,5 @@
 import { EOF, type Flow } from '@flowkit/flow-types';
-import { checkFlow, readOptions, signal } from '@flowkit/kernel';
+import { checkFlow, guardedRead, readOptions, signal } from '@flowkit/kernel';
 import { follow } from './abort.js';
 import { abortedError, FlowkitError } from './errors.js';
 
@@ -24,7 +24,8 @@ export interface ChunksOptions {
  *
  * - EOF ends the iteration normally.
  * - A read error is THROWN as a {@link FlowkitError} (its `error` is the typed
- *   {@link FlowError}). This is the one place flowkit throws for I/O: an
+ *   {@link FlowError}; a read that broke the flow's contract is an `io` error
+ *   with code `ERR_FLOW_BROKEN`, never the flow's own exception). This is the one place flowkit throws for I/O: an
  *   iterator has no other channel, and silently ending instead would make a
  *   reset or a truncated TLS stream look like a clean EOF.
  * - Leaving early (`break`, `return`, an exception in the loop body) cancels a
@@ -57,7 +58,7 @@ export function chunks(flow: Flow, options?: ChunksOptions): AsyncIterableIterat
         finish();
         throw new FlowkitError(abortedError('chunks', stop.signal));
       }
-      const r = await flow.read({ signal: stop.signal });
+      const r = await guardedRead(flow, { signal: stop.signal });
       if (!r.ok) {
         // return() called while this read waited: a clean end, not an error.
         if (done) return finished;

@@ -7,7 +7,17 @@ import {
   type WriteError,
   type WriteResult,
 } from '@flowkit/flow-types';
-import { boolean, checkFlow, readOptions, signal as signalOption } from '@flowkit/kernel';
+import {
+  boolean,
+  checkFlow,
+  FLOW_BROKEN,
+  guardedAbort,
+  guardedCloseWrite,
+  guardedRead,
+  guardedWrite,
+  readOptions,
+  signal as signalOption,
+} from '@flowkit/kernel';
 import { ABORTED, follow, untilAborted } from './abort.js';
 import { abortedError } from './errors.js';
 
@@ -30,7 +40,12 @@ export interface CopyStats {
  * - `write`: writing `dst` failed; `error` is the destination's {@link WriteError}.
  * - `close-write`: every byte was written, but half-closing `dst`
  *   (`dst.closeWrite()`) failed, so its remote may never see the end of the
- *   stream; `error` is that {@link WriteError}.
+ *   stream; `error` is that {@link WriteError}. In {@link proxy}, also a
+ *   final `dst.close()` that broke its contract.
+ *
+ * A flow that broke its contract (a method that threw, rejected, returned no
+ * promise or resolved something that is not a `Result`) is reported in
+ * `error` as an `io` {@link FlowError} with code `ERR_FLOW_BROKEN`.
  * - `aborted`: the caller's `signal` fired; `cause` is its reason.
  *
  * Every case carries `stats`: what was copied before it stopped.
@@ -93,6 +108,9 @@ export interface CopyOptions {
  * On an error, `copy` returns it and leaves both flows as they are (it does not
  * close or abort either): the caller decides whether to abort. A `read` error
  * means `src` is finished; a `write` error means `dst` accepts nothing more.
+ * The exception is a flow that broke its contract (`ERR_FLOW_BROKEN`): then
+ * `copy` aborts both flows itself, since such a flow cannot be trusted to be
+ * released later.
  *
  * Never rejects. An argument that is not a flow is a `TypeError` thrown at the
  * call; a bad option is an `invalid-option` result.
@@ -107,7 +125,25 @@ export function copy(
   const read = readOptions(options, COPY_OPTIONS);
   if (!read.ok) return Promise.resolve(read);
   const followed = follow('copy', read.value.signal);
-  return copyUntil(src, dst, read.value.end ?? true, followed.signal).finally(followed.dispose);
+  return copyUntil(src, dst, read.value.end ?? true, followed.signal)
+    .then((r) => {
+      if (!r.ok && isBreach(r.error)) {
+        // A flow that broke its contract cannot be trusted to be released by
+        // the caller's usual path: free both now.
+        guardedAbort(src, r.error);
+        guardedAbort(dst, r.error);
+      }
+      return r;
+    })
+    .finally(followed.dispose);
+}
+
+/**
+ * Whether `error` is a flow breaking its contract (the kernel's `brokenFlow`
+ * error, code `ERR_FLOW_BROKEN`), rather than an ordinary I/O failure.
+ */
+function isBreach(error: CopyError): boolean {
+  return error.type !== 'aborted' && 'code' in error.error && error.error.code === FLOW_BROKEN;
 }
 
 /**
@@ -138,7 +174,7 @@ export async function copyUntil(
 
   for (;;) {
     if (signal.aborted) return aborted(signal);
-    const r = await src.read(readWith);
+    const r = await guardedRead(src, readWith);
     if (!r.ok && !writeFailed.signal.aborted) {
       // The read's own signal firing is our abort; any other `aborted` came
       // from `src.abort()` and is a read failure like any other.
@@ -171,7 +207,7 @@ export async function copyUntil(
     }
     if (!r.ok || r.value === EOF) break;
     const size = r.value.byteLength;
-    pending = dst.write(r.value).then((w) => {
+    pending = guardedWrite(dst, r.value).then((w) => {
       if (w.ok) {
         bytes += size;
         chunks += 1;
@@ -182,7 +218,7 @@ export async function copyUntil(
     });
   }
   if (end) {
-    const w = await untilAborted(dst.closeWrite(), signal);
+    const w = await untilAborted(guardedCloseWrite(dst), signal);
     if (w === ABORTED) return aborted(signal);
     if (!w.ok) {
       return {

@@ -1,5 +1,5 @@
 import type { Flow, InvalidOptionError, Result } from '@flowkit/flow-types';
-import { checkFlow, readOptions, signal } from '@flowkit/kernel';
+import { checkFlow, guardedAbort, guardedClose, readOptions, signal } from '@flowkit/kernel';
 import { type Followed, follow } from './abort.js';
 import { type CopyError, type CopyStats, copyUntil } from './copy.js';
 
@@ -53,6 +53,12 @@ export interface ProxyOptions {
  * lost one side has nothing to relay, and the surviving peer should learn of
  * it (a reset) rather than wait forever. The first error is returned.
  *
+ * A flow that breaks its contract (a method that throws, rejects, returns no
+ * promise or resolves something that is not a `Result`) is an error like any
+ * other (`io`, code `ERR_FLOW_BROKEN`, inside the {@link CopyError}); a
+ * final `close()` that breaks it is the `close-write` failure of the
+ * direction writing to that flow.
+ *
  * Never rejects. An argument that is not a flow is a `TypeError` thrown at the
  * call; a bad option is an `invalid-option` result.
  */
@@ -74,28 +80,45 @@ async function relay(a: Flow, b: Flow, stop: Followed): Promise<Result<ProxyStat
   const stats = { aToB: zero, bToA: zero };
   let first: ProxyError | undefined;
 
-  const run = async (direction: 'aToB' | 'bToA', src: Flow, dst: Flow): Promise<void> => {
-    const r = await copyUntil(src, dst, true, stop.signal);
-    stats[direction] = r.ok ? r.value : r.error.stats;
-    if (r.ok || first !== undefined) return;
+  /** The first failure wins; it aborts both flows (guarded: a broken `abort` must not throw here). */
+  const fail = (direction: 'aToB' | 'bToA', error: CopyError): void => {
     // Our own `stop` aborting the other direction is not a second error.
+    if (first !== undefined) return;
     first = {
       type: 'proxy',
       direction,
-      message: `proxy: ${direction === 'aToB' ? 'a → b' : 'b → a'}: ${r.error.message}`,
-      error: r.error,
+      message: `proxy: ${direction === 'aToB' ? 'a → b' : 'b → a'}: ${error.message}`,
+      error,
       stats,
     };
-    stop.abort(r.error);
-    a.abort(r.error);
-    b.abort(r.error);
+    stop.abort(error);
+    guardedAbort(a, error);
+    guardedAbort(b, error);
+  };
+
+  const run = async (direction: 'aToB' | 'bToA', src: Flow, dst: Flow): Promise<void> => {
+    const r = await copyUntil(src, dst, true, stop.signal);
+    stats[direction] = r.ok ? r.value : r.error.stats;
+    if (!r.ok) fail(direction, r.error);
+  };
+
+  /**
+   * Releases `flow`, the destination of `direction`. A `close()` that breaks
+   * its contract is that direction's `close-write` failure: its end was not
+   * released as it should have been.
+   */
+  const release = async (direction: 'aToB' | 'bToA', flow: Flow): Promise<void> => {
+    const r = await guardedClose(flow, { signal: stop.signal });
+    if (!r.ok) {
+      const message = `copy: releasing the destination failed: ${r.error.message}`;
+      fail(direction, { type: 'close-write', message, error: r.error, stats: stats[direction] });
+    }
   };
 
   await Promise.all([run('aToB', a, b), run('bToA', b, a)]);
-  if (first !== undefined) return { ok: false, error: { ...first, stats: { ...stats } } };
   // Both directions ended and both half-closes went out, so both remotes'
   // EOF was read: close() only releases. The caller's signal still bounds it.
-  const closeOptions = { signal: stop.signal };
-  await Promise.all([a.close(closeOptions), b.close(closeOptions)]);
+  if (first === undefined) await Promise.all([release('bToA', a), release('aToB', b)]);
+  if (first !== undefined) return { ok: false, error: { ...first, stats: { ...stats } } };
   return { ok: true, value: { ...stats } };
 }

@@ -6,7 +6,14 @@ import {
   type InvalidOptionError,
   type Result,
 } from '@flowkit/flow-types';
-import { checkFlow, integer, invalidOption, readOptions, signal as signalOption } from '@flowkit/kernel';
+import {
+  checkFlow,
+  guardedRead,
+  integer,
+  invalidOption,
+  readOptions,
+  signal as signalOption,
+} from '@flowkit/kernel';
 import { follow } from './abort.js';
 import { isBuffered } from './buffered.js';
 import { concat } from './concat.js';
@@ -51,7 +58,9 @@ export interface ReadAllOptions {
  *   `flow` is a {@link BufferedFlow}, the bytes gathered are pushed back and
  *   the flow stays usable after an abort; with a plain flow they are dropped.
  *
- * Never rejects.
+ * A flow that breaks its contract (a read that throws, rejects, or resolves
+ * anything but a `Result` of `EOF` or bytes) resolves an `io` error with code
+ * `ERR_FLOW_BROKEN` at once, whatever `limit` is. Never rejects.
  */
 export function readAll(flow: Flow, options: ReadAllOptions): Promise<Result<Uint8Array, ReadAllError>> {
   checkFlow(flow, 'readAll', 'flow');
@@ -84,7 +93,7 @@ async function readAllUntil(
       giveBack();
       return { ok: false, error: abortedError('readAll', signal) };
     }
-    const r = await flow.read({ signal });
+    const r = await guardedRead(flow, { signal });
     if (!r.ok) {
       giveBack();
       return { ok: false, error: r.error };

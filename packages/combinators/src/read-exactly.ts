@@ -1,5 +1,5 @@
 import { EOF, type FlowError, type InvalidOptionError, type Result } from '@flowkit/flow-types';
-import { checkFlow, integer, readOptions, signal as signalOption } from '@flowkit/kernel';
+import { checkFlow, guardedRead, integer, readOptions, signal as signalOption } from '@flowkit/kernel';
 import { follow } from './abort.js';
 import type { BufferedFlow } from './buffered.js';
 import { concat } from './concat.js';
@@ -53,7 +53,8 @@ export interface ReadExactlyOptions {
  *
  * When one read returns exactly `n` bytes or more, the value is that buffer or
  * a view of it (no copy); otherwise the parts are joined into a new buffer.
- * `n === 0` resolves an empty buffer without reading. Never rejects.
+ * `n === 0` resolves an empty buffer without reading. A read that breaks the
+ * flow's contract is an `io` error with code `ERR_FLOW_BROKEN`. Never rejects.
  */
 export function readExactly(
   flow: BufferedFlow,
@@ -85,7 +86,7 @@ async function readExactlyUntil(
       giveBack();
       return { ok: false, error: abortedError('readExactly', signal) };
     }
-    const r = await flow.read({ signal });
+    const r = await guardedRead(flow, { signal });
     if (!r.ok) {
       giveBack();
       return { ok: false, error: r.error };

@@ -1,5 +1,13 @@
 import { EOF, type Flow } from '@flowkit/flow-types';
-import { checkFlow, integer, readOptions } from '@flowkit/kernel';
+import {
+  checkFlow,
+  guardedAbort,
+  guardedCloseWrite,
+  guardedRead,
+  guardedWrite,
+  integer,
+  readOptions,
+} from '@flowkit/kernel';
 import { isBuffered } from './buffered.js';
 import { FlowkitError } from './errors.js';
 
@@ -64,6 +72,11 @@ const byteLength = (chunk: Uint8Array): number => chunk.byteLength;
  *   rejects it with a {@link FlowkitError}. `await flow.close()` waits for
  *   the whole teardown. A write error errors the writable with a
  *   {@link FlowkitError}; `writable.abort()` aborts the flow.
+ * - A flow method that breaks its contract (throws, rejects, returns no
+ *   promise or resolves something that is not a `Result`) errors the stream
+ *   like any I/O error: a {@link FlowkitError} whose `error` is `io` with code
+ *   `ERR_FLOW_BROKEN`, never the flow's own exception; an `abort()` that
+ *   throws rejects `writable.abort()` the same way.
  *
  * Throws a `TypeError` naming the argument for a `flow` that is not a flow,
  * or naming the option for a bad one (a negative, fractional or non-number
@@ -80,7 +93,7 @@ export function toWebStreams(flow: Flow, options?: WebStreamsOptions): WebStream
   const readable = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const r = await flow.read({ signal: cancelRead.signal });
+        const r = await guardedRead(flow, { signal: cancelRead.signal });
         if (!r.ok) {
           if (!cancelRead.signal.aborted) controller.error(new FlowkitError(r.error));
           return;
@@ -104,15 +117,16 @@ export function toWebStreams(flow: Flow, options?: WebStreamsOptions): WebStream
   const writable = new WritableStream<Uint8Array>(
     {
       async write(chunk) {
-        const w = await flow.write(chunk);
+        const w = await guardedWrite(flow, chunk);
         if (!w.ok) throw new FlowkitError(w.error);
       },
       async close() {
-        const w = await flow.closeWrite();
+        const w = await guardedCloseWrite(flow);
         if (!w.ok) throw new FlowkitError(w.error);
       },
       abort(reason) {
-        flow.abort(reason);
+        const a = guardedAbort(flow, reason);
+        if (!a.ok) throw new FlowkitError(a.error);
       },
     },
     { highWaterMark: writableHwm, size: byteLength },

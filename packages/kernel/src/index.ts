@@ -1,6 +1,16 @@
 export type { AcceptQueueOptions } from './accept-queue.js';
 export { AcceptQueue } from './accept-queue.js';
 export { checkByteList, checkBytes, checkFlow } from './arguments.js';
+export {
+  brokenFlow,
+  FLOW_BROKEN,
+  guardedAbort,
+  guardedClose,
+  guardedCloseWrite,
+  guardedRead,
+  guardedWrite,
+  guardedWritev,
+} from './flow-contract.js';
 export { ForwardingFlow } from './forwarding-flow.js';
 export { invalidOption } from './invalid-option.js';
 export type { OptionReader, Pem } from './option-readers.js';

@@ -1,6 +1,14 @@
 import { Duplex, type DuplexOptions } from 'node:stream';
-import { EOF, type Flow, type FlowError, type WriteError } from '@flowkit/flow-types';
-import { integer, type OptionsOf, readOptions, show } from '@flowkit/kernel';
+import { EOF, type Flow, type FlowError, type WriteError, type WriteResult } from '@flowkit/flow-types';
+import {
+  guardedCloseWrite,
+  guardedRead,
+  guardedWrite,
+  guardedWritev,
+  integer,
+  type OptionsOf,
+  readOptions,
+} from '@flowkit/kernel';
 
 /** Options for {@link toNodeDuplex}. */
 export interface ToNodeDuplexOptions {
@@ -23,7 +31,9 @@ type Callback = (error?: Error | null) => void;
  * The `Error` a {@link toNodeDuplex} stream emits for a flow failure. Its
  * `cause` is the original flowkit error (`{ type, message, code?, cause? }`),
  * so a consumer can tell `truncated` from `reset`; `code` is the system code
- * when there is one, else `ERR_FLOW_<TYPE>` (`ERR_FLOW_RESET`…).
+ * when there is one, else `ERR_FLOW_<TYPE>` (`ERR_FLOW_RESET`…). An inner
+ * flow that broke its contract (the kernel's guarded calls) is an `io` error
+ * with code `ERR_FLOW_BROKEN`, so it becomes an `Error` with that code.
  */
 function toError(error: FlowError | WriteError): Error & { code: string } {
   const e = new Error(error.message, { cause: error }) as Error & { code: string };
@@ -32,44 +42,13 @@ function toError(error: FlowError | WriteError): Error & { code: string } {
   return e;
 }
 
+/** Hands a write-side result to Node's callback. */
+const settle =
+  (callback: Callback) =>
+  (result: WriteResult): void =>
+    callback(result.ok ? null : toError(result.error));
+
 const duplexOptionTable = { readableHighWaterMark: integer(), writableHighWaterMark: integer() };
-
-/** The `Error` for an inner flow that broke its contract: code `ERR_FLOW_BROKEN`. */
-function brokenFlow(what: string, cause: unknown): Error & { code: string } {
-  const e = new Error(`the flow broke its contract: ${what}`, { cause }) as Error & { code: string };
-  e.code = 'ERR_FLOW_BROKEN';
-  return e;
-}
-
-/**
- * Calls `method` on the inner flow and hands its result to `done`. A flow
- * promises never to throw or reject and to resolve a `Result`, but this
- * adapter takes any flow (TLS runs over user code through it): a throw, a
- * rejection or a value that is not a `Result` goes to `broken` as an `Error`
- * (code `ERR_FLOW_BROKEN`) instead of escaping as an unhandled rejection.
- */
-function callFlow<R extends { readonly ok: boolean }>(
-  method: string,
-  run: () => Promise<R>,
-  done: (result: R) => void,
-  broken: (error: Error) => void,
-): void {
-  let pending: Promise<R>;
-  try {
-    pending = run();
-    if (typeof pending?.then !== 'function') throw new TypeError(`returned ${show(pending)}, not a promise`);
-  } catch (e) {
-    broken(brokenFlow(`${method}() threw: ${String(e)}`, e));
-    return;
-  }
-  pending.then(
-    (result) => {
-      if (typeof result === 'object' && result !== null && typeof result.ok === 'boolean') done(result);
-      else broken(brokenFlow(`${method}() resolved ${show(result)}, not a Result`, result));
-    },
-    (e: unknown) => broken(brokenFlow(`${method}() rejected: ${String(e)}`, e)),
-  );
-}
 
 class FlowDuplex extends Duplex {
   readonly #flow: Flow;
@@ -104,56 +83,31 @@ class FlowDuplex extends Duplex {
 
   #pull(): void {
     this.#reading = true;
-    callFlow(
-      'read',
-      () => this.#flow.read(),
-      (result) => {
-        this.#reading = false;
-        if (result.ok && result.value !== EOF && !(result.value instanceof Uint8Array)) {
-          this.#broken(brokenFlow(`read() resolved ${show(result.value)}, not bytes`, result.value));
-          return;
-        }
-        if (!result.ok || result.value === EOF) {
-          this.#readDone = true;
-          if (this.destroyed) return;
-          if (result.ok) this.push(null);
-          else this.destroy(toError(result.error));
-          return;
-        }
+    // The kernel's guarded call: a flow that throws, rejects or resolves
+    // something other than a read result (TLS runs over user code through
+    // this adapter) is an ERR_FLOW_BROKEN failure, never an unhandled rejection.
+    void guardedRead(this.#flow).then((result) => {
+      this.#reading = false;
+      if (!result.ok || result.value === EOF) {
+        this.#readDone = true;
         if (this.destroyed) return;
-        // Node calls _read again when it wants more; no copy, no re-chunking.
-        this.push(result.value);
-      },
-      (e) => {
-        this.#reading = false;
-        this.#broken(e);
-      },
-    );
-  }
-
-  /** The inner flow broke its contract (see {@link callFlow}): the stream fails with that error. */
-  #broken(error: Error): void {
-    this.#readDone = true;
-    if (!this.destroyed) this.destroy(error);
+        if (result.ok) this.push(null);
+        else this.destroy(toError(result.error));
+        return;
+      }
+      if (this.destroyed) return;
+      // Node calls _read again when it wants more; no copy, no re-chunking.
+      this.push(result.value);
+    });
   }
 
   override _write(chunk: Uint8Array, _encoding: BufferEncoding, callback: Callback): void {
-    callFlow(
-      'write',
-      () => this.#flow.write(chunk),
-      (result) => callback(result.ok ? null : toError(result.error)),
-      callback,
-    );
+    void guardedWrite(this.#flow, chunk).then(settle(callback));
   }
 
   override _writev(chunks: { chunk: Uint8Array }[], callback: Callback): void {
     const buffers = chunks.map((c) => c.chunk);
-    callFlow(
-      'writev',
-      () => this.#flow.writev(buffers),
-      (result) => callback(result.ok ? null : toError(result.error)),
-      callback,
-    );
+    void guardedWritev(this.#flow, buffers).then(settle(callback));
   }
 
   override _final(callback: Callback): void {
@@ -168,12 +122,7 @@ class FlowDuplex extends Duplex {
       callback(null);
       return;
     }
-    callFlow(
-      'closeWrite',
-      () => this.#flow.closeWrite(),
-      (result) => callback(result.ok ? null : toError(result.error)),
-      callback,
-    );
+    void guardedCloseWrite(this.#flow).then(settle(callback));
   }
 
   override _destroy(error: Error | null, callback: Callback): void {
