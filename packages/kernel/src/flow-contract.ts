@@ -29,7 +29,8 @@ export function brokenFlow(what: string, cause: unknown): FlowError {
 
 /** What was thrown, in a few words: `String(e)` (`Error: boom`) unless that throws. */
 function thrown(e: unknown): string {
-  if (typeof e !== 'object' || e === null) return show(e);
+  // `String(null)` is `show(null)`: only objects can have a toString that throws.
+  if (typeof e !== 'object') return show(e);
   try {
     return String(e);
   } catch {

@@ -48,6 +48,14 @@ const breaches = [
     boom,
   ],
   [
+    'throws null',
+    () => {
+      throw null;
+    },
+    'threw: null',
+    null,
+  ],
+  [
     'throws a string',
     () => {
       throw 'bad';
@@ -109,6 +117,8 @@ describe.each(['read', 'write', 'writev', 'closeWrite'] as const)(
       ['an object without ok', { value: 1 }, 'resolved an object, not a Result'],
       ['ok as a string', { ok: 'true' }, 'resolved an object, not a Result'],
       ['a failure without error', { ok: false }, 'resolved a failure whose error is undefined'],
+      ['a failure whose error is null', { ok: false, error: null }, 'resolved a failure whose error is null'],
+      ['undefined', undefined, 'resolved undefined, not a Result'],
       [
         'a failure with a string error',
         { ok: false, error: 'reset' },
