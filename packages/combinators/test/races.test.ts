@@ -103,3 +103,21 @@ describe('toWebStreams: readable.cancel() while a flow read is pending', () => {
     expect(await flow.read()).toEqual({ ok: true, value: new Uint8Array([1, 2, 3]) });
   });
 });
+
+describe('copy after an ordinary read error that carries a system code', () => {
+  // Only a flow that broke its contract (code ERR_FLOW_BROKEN) makes copy
+  // abort both flows; an ECONNRESET leaves them to the caller, as documented.
+  it('leaves dst open: the caller can still write to it', async () => {
+    const src = heldFlow();
+    const [dst, dstPeer] = pair();
+    const copying = copy(src, dst);
+    await sleep(0);
+    src.answer({ ok: false, error: { ...reset, code: 'ECONNRESET' } });
+    const r = await copying;
+    expect(!r.ok && r.error).toMatchObject({ type: 'read', error: { code: 'ECONNRESET' } });
+    expect(await dst.write(new Uint8Array([1]))).toEqual({ ok: true, value: undefined });
+    expect(await dstPeer.read()).toEqual({ ok: true, value: new Uint8Array([1]) });
+    dst.abort();
+    dstPeer.abort();
+  });
+});
