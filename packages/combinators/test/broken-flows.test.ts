@@ -175,6 +175,15 @@ describe('proxy over a broken flow', () => {
     );
   });
 
+  it('after a breach, proxy does not wait on close(): a close that never settles cannot hold it', async () => {
+    const { a, b } = relay({ a: { method: 'read', breach: 'rejects' } });
+    const never = () => new Promise<void>(() => {});
+    Object.assign(a, { close: never });
+    Object.assign(b, { close: never });
+    const r = await within(proxy(a, b));
+    expect(r.ok ? 'ok' : r.error.direction).toBe('aToB');
+  });
+
   it('an abort() that throws while proxy tears down: still the typed first error', async () => {
     const { a, b } = relay({
       a: { method: 'read', breach: 'rejects', abortThrows: true },
