@@ -159,6 +159,8 @@ async function unixSubjects(): Promise<Subject[]> {
           connect: (l) => unixConnect({ path: (l.address as { path: string }).path }),
           connectToNothing: () => unixConnect({ path: fresh() }),
           cleanup: opened.cleanup,
+          // No RST: a queued connection the listener's close() aborted reads EOF.
+          capabilities: { abortSendsReset: false },
           leakCheck,
         },
       },

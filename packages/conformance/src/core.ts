@@ -44,6 +44,8 @@ export type {
   FlowConformanceOptions,
   FlowTopic,
   LeakCheckOption,
+  ListenerCapabilities,
+  ListenerCapability,
   ListenerCase,
   ListenerCaseContext,
   ListenerConformanceOptions,

@@ -84,6 +84,7 @@ describe('conformance entry points take hostile options', () => {
           'connectToNothing',
           'listenAgain',
           'cleanup',
+          'capabilities',
           'timeoutMs',
         ),
         hostileValue,

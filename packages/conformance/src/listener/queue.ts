@@ -1,9 +1,46 @@
 import type { Flow } from '@flowkit/flow-types';
 import { check, checkBytes, describeValue, fail } from '../support/assert.js';
-import { expectEof, expectOk, guard, read, readUntilEnd, receiveExactly, write } from '../support/ops.js';
+import {
+  expectEof,
+  expectOk,
+  guard,
+  type ReadEnd,
+  read,
+  readUntilEnd,
+  receiveExactly,
+  write,
+} from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { settlesWithin, sleep, withTimeout } from '../support/timing.js';
-import type { ListenerTopic } from '../support/types.js';
+import type { ListenerCaseContext, ListenerTopic } from '../support/types.js';
+
+/**
+ * Dials 3 connections nobody accepts, closes the listener, and returns how
+ * each dialer's stream ended (failing on any data, or on a dialer still
+ * waiting at the deadline).
+ */
+function closeWithQueued(ctx: ListenerCaseContext): Promise<ReadEnd[]> {
+  return ctx.withScope(async (scope) => {
+    const l = await scope.listen();
+    const dialers: Flow[] = [];
+    for (let i = 0; i < 3; i++) dialers.push(await scope.connect(l));
+    // Give the transport time to queue them before it closes.
+    await sleep(50);
+    await withTimeout(
+      guard('close()', () => l.close()),
+      ctx.opTimeoutMs,
+      'listener close()',
+    );
+    return Promise.all(
+      dialers.map((d, i) =>
+        readUntilEnd(d, 0, {
+          what: `dialer ${i} of a connection queued when the listener closed`,
+          deadline: Date.now() + ctx.opTimeoutMs,
+        }),
+      ),
+    );
+  });
+}
 
 /** Connections that arrived before `accept()`: kept, in order, with their data, and aborted by `close()`. */
 export const acceptQueueTopic: ListenerTopic = {
@@ -13,27 +50,21 @@ export const acceptQueueTopic: ListenerTopic = {
     {
       id: 'close-aborts-queued',
       name: 'close() aborts connections still queued: their dialers read EOF or an error instead of waiting forever',
-      run: (ctx) =>
-        ctx.withScope(async (scope) => {
-          const l = await scope.listen();
-          const dialers: Flow[] = [];
-          for (let i = 0; i < 3; i++) dialers.push(await scope.connect(l));
-          // Give the transport time to queue them before it closes.
-          await sleep(50);
-          await withTimeout(
-            guard('close()', () => l.close()),
-            ctx.opTimeoutMs,
-            'listener close()',
+      run: async (ctx) => {
+        await closeWithQueued(ctx);
+      },
+    },
+    {
+      id: 'close-resets-queued',
+      name: 'close() aborts connections still queued, not closes them: their dialers read an error, never a clean EOF',
+      requires: 'abortSendsReset',
+      run: async (ctx) => {
+        for (const [i, end] of (await closeWithQueued(ctx)).entries())
+          check(
+            end.end === 'error',
+            `dialer ${i} of a connection queued when the listener closed read EOF: close() ended it gracefully instead of aborting it`,
           );
-          await Promise.all(
-            dialers.map((d, i) =>
-              readUntilEnd(d, 0, {
-                what: `dialer ${i} of a connection queued when the listener closed`,
-                deadline: Date.now() + ctx.opTimeoutMs,
-              }),
-            ),
-          );
-        }),
+      },
     },
     {
       id: 'queued-in-order',

@@ -14,6 +14,7 @@ import type {
   FlowCapability,
   FlowConformanceOptions,
   FlowTopic,
+  ListenerCase,
   ListenerConformanceOptions,
   ListenerTopic,
 } from '../support/types.js';
@@ -177,14 +178,22 @@ export function planListenerCases<A>(
   const out: PlannedCase[] = [];
   for (const topic of topics) {
     for (const c of topic.cases) {
-      const skip =
-        c.requires !== undefined && options[c.requires] === undefined ? `no ${c.requires} given` : undefined;
+      const skip = listenerSkip(c, options);
       out.push(
         planned({ suite: 'listener', topic, id: c.id, name: c.name, skip, hygiene, run: () => c.run(ctx) }),
       );
     }
   }
   return out;
+}
+
+/** Why listener case `c` is skipped: an option not given, or a capability declared `false`. */
+function listenerSkip<A>(c: ListenerCase, options: ListenerConformanceOptions<A>): string | undefined {
+  const need = c.requires;
+  if (need === undefined) return undefined;
+  if (need === 'connectToNothing' || need === 'listenAgain')
+    return options[need] === undefined ? `no ${need} given` : undefined;
+  return options.capabilities?.[need] === false ? `transport declares no ${capabilityText[need]}` : undefined;
 }
 
 /**

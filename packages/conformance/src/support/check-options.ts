@@ -19,6 +19,8 @@ const flowTable = {
   maxStressFlows: integer({ min: 1 }),
 };
 
+const listenerCapabilityTable = { abortSendsReset: boolean() };
+
 const listenerTable = {
   name: text({ nonEmpty: true }),
   listen: func(),
@@ -26,6 +28,8 @@ const listenerTable = {
   connectToNothing: func(),
   listenAgain: func(),
   cleanup: func(),
+  capabilities: (value: unknown, option: string) =>
+    readOptions(value, listenerCapabilityTable, { prefix: `${option}.` }),
   timeoutMs: timeout(),
   leakCheck: boolean(),
 };

@@ -137,6 +137,27 @@ export interface Topic<C> {
 export type FlowTopic = Topic<FlowCase>;
 
 /**
+ * What a listener can do. Every capability defaults to `true`; declare
+ * `false` honestly and the cases that need it are skipped, visibly, with the
+ * reason in the test name.
+ */
+export interface ListenerCapabilities {
+  /**
+   * `close()` aborts the connections still queued with a reset, so their
+   * dialers read an error, never a clean `EOF` (TCP RST; a WebSocket closed
+   * without its closing handshake). Declare `false` where the transport has
+   * no reset (a unix socket's aborted peer reads `EOF`): then
+   * `accept-queue/close-resets-queued` is skipped and only
+   * `accept-queue/close-aborts-queued` ("`EOF` or an error, and no hang")
+   * holds the listener to it.
+   */
+  readonly abortSendsReset?: boolean;
+}
+
+/** The name of one listener capability. */
+export type ListenerCapability = keyof ListenerCapabilities;
+
+/**
  * What {@link listenerConformance} takes. `A` is the listener's address type
  * (`TcpAddress`, `{ name: string }`…), inferred from `listen`, so `connect`
  * and `listenAgain` read `listener.address` without a cast.
@@ -154,6 +175,8 @@ export interface ListenerConformanceOptions<A = unknown> {
   readonly listenAgain?: (listener: Listener<Flow, A>) => Promise<Result<Listener<Flow, A>, ListenError>>;
   /** Runs after each test, after every listener and flow the test opened was closed or aborted. */
   readonly cleanup?: () => Promise<void>;
+  /** What the listener can do; every capability defaults to `true`. */
+  readonly capabilities?: ListenerCapabilities;
   /** Per-test timeout in milliseconds. Default `20_000`. */
   readonly timeoutMs?: number;
   /** {@inheritDoc LeakCheckOption.leakCheck} */
@@ -193,8 +216,11 @@ export interface ListenerCase {
   readonly id: string;
   /** The test name. */
   readonly name: string;
-  /** Skipped (visibly) when the transport did not pass this option. */
-  readonly requires?: 'connectToNothing' | 'listenAgain';
+  /**
+   * Skipped (visibly) when the transport did not pass this option, or
+   * declares this capability `false`.
+   */
+  readonly requires?: 'connectToNothing' | 'listenAgain' | ListenerCapability;
   /** Resolves when the transport kept the promise; throws otherwise. */
   readonly run: (ctx: ListenerCaseContext) => Promise<void>;
 }

@@ -89,6 +89,11 @@ export const brokenListenerVariants: readonly BrokenListenerVariant[] = [
     mustCatch: ['accept-queue/close-aborts-queued'],
   },
   {
+    name: 'close() closes queued connections gracefully instead of aborting them',
+    options: () => referenceListenerOptions({ closeQueuedGracefully: true }),
+    mustCatch: ['accept-queue/close-resets-queued'],
+  },
+  {
     name: 'queued connections are accepted newest first',
     options: () => referenceListenerOptions({ lifo: true }),
     mustCatch: ['accept-queue/queued-in-order'],

@@ -19,6 +19,8 @@ import { referencePair } from './reference-pair.js';
 export interface ListenerBugs {
   /** close() leaves queued connections open. */
   readonly leaveQueuedOnClose?: boolean;
+  /** close() half-closes queued connections (their dialers read EOF) instead of aborting them. */
+  readonly closeQueuedGracefully?: boolean;
   /** Queued connections are accepted newest first. */
   readonly lifo?: boolean;
   /** A connection accepted from the queue loses the first chunk it received. */
@@ -99,7 +101,8 @@ class ReferenceListener implements Listener<Flow, { name: string }> {
       if (this.registry.get(this.address.name) === this) this.registry.delete(this.address.name);
       for (const w of this.waiting.splice(0))
         w(err({ type: 'closed', message: `listener ${this.address.name} is closed` }));
-      if (!this.bugs.leaveQueuedOnClose && !this.bugs.acceptAfterClose)
+      if (this.bugs.closeQueuedGracefully) for (const f of this.backlog.splice(0)) void f.closeWrite();
+      else if (!this.bugs.leaveQueuedOnClose && !this.bugs.acceptAfterClose)
         for (const f of this.backlog.splice(0)) f.abort();
     }
     return Promise.resolve();
