@@ -249,3 +249,28 @@ describe('listen/connect: what each error says', () => {
     await current.close();
   });
 });
+
+describe('connect: a hostile signal', () => {
+  it('a signal whose aborted getter throws on a second look is invalid-option signal, not a throw', async () => {
+    let looks = 0;
+    const signal = {
+      get aborted() {
+        if (looks++ > 0) throw new Error('second look');
+        return false;
+      },
+      addEventListener() {},
+      removeEventListener() {},
+    };
+    const name = fresh();
+    const listener = await mustListen(name);
+    expect(await connect({ name, signal } as never)).toMatchObject({
+      ok: false,
+      error: {
+        type: 'invalid-option',
+        option: 'signal',
+        message: 'signal could not be read: reading it threw',
+      },
+    });
+    await listener.close();
+  });
+});
