@@ -181,7 +181,7 @@ describe('proxy over a broken flow', () => {
     Object.assign(a, { close: never });
     Object.assign(b, { close: never });
     const r = await within(proxy(a, b));
-    expect(r.ok ? 'ok' : r.error.direction).toBe('aToB');
+    expect(r.ok || r.error.type !== 'proxy' ? 'not a proxy error' : r.error.direction).toBe('aToB');
   });
 
   it('an abort() that throws while proxy tears down: still the typed first error', async () => {
