@@ -137,6 +137,9 @@ describe('Delay', () => {
     expect(timers()).toBe(before + 1);
     delay.stop();
     expect(timers()).toBe(before);
+    // Pushes after stop start nothing.
+    delay.push(pattern(2));
+    expect(timers()).toBe(before);
     delay.push(pattern(2));
     delay.end();
     await wait(30);

@@ -53,6 +53,13 @@ describe('abort: the errors each end reports', () => {
     expect(a.readHalf).toBe('eof');
   });
 
+  it('close with a signal that is not an AbortSignal throws a TypeError naming close', () => {
+    const [a, b] = pair();
+    expect(() => a.close({ signal: 'soon' } as never)).toThrow(/^close: /);
+    a.abort();
+    b.abort();
+  });
+
   it('an abort after closeWrite completed leaves the write half closed, not failed', async () => {
     const [a, b] = pair();
     expect((await a.closeWrite()).ok).toBe(true);
