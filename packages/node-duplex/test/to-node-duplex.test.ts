@@ -418,3 +418,57 @@ describe('fromNodeDuplex over toNodeDuplex', () => {
     expect(ends.map((l) => (l.startsWith('abort') ? 'abort' : l))).toEqual(['abort']);
   });
 });
+
+describe('toNodeDuplex: options and edges', () => {
+  it('a read error without a system code becomes ERR_FLOW_<TYPE>, with the flowkit error as cause', async () => {
+    const [a, b] = testPair();
+    const duplex = toNodeDuplex(a);
+    const failed = once(duplex, 'error');
+    duplex.resume();
+    const error = { type: 'connection-lost', message: 'gone' } as unknown as FlowError;
+    a.incoming.put(error);
+    const [e] = (await failed) as [Error & { code: string }];
+    expect(e.code).toBe('ERR_FLOW_CONNECTION_LOST');
+    expect(e.cause).toBe(error);
+    b.abort();
+  });
+
+  it('stays half-open: after the remote EOF the writable side still writes', async () => {
+    const [a, b] = testPair();
+    const duplex = toNodeDuplex(a);
+    b.closeWrite();
+    await collect(duplex);
+    expect(duplex.writable).toBe(true);
+    await new Promise<void>((resolve, reject) =>
+      duplex.write(bytes(3, 1), (e) => (e ? reject(e) : resolve())),
+    );
+    expect(a.written.map((w) => w.length)).toEqual([3]);
+    duplex.destroy();
+  });
+
+  it('a string written is handed to the flow as bytes', async () => {
+    const [a, b] = testPair();
+    const duplex = toNodeDuplex(a);
+    await new Promise<void>((resolve, reject) => duplex.write('hi', (e) => (e ? reject(e) : resolve())));
+    expect(a.written.map((w) => Buffer.from(w).toString())).toEqual(['hi']);
+    duplex.destroy();
+    b.abort();
+  });
+
+  it('readableHighWaterMark and writableHighWaterMark reach the Duplex; absent, Node keeps its defaults', () => {
+    const [a, b] = testPair();
+    const tuned = toNodeDuplex(a, { readableHighWaterMark: 3, writableHighWaterMark: 5 });
+    expect([tuned.readableHighWaterMark, tuned.writableHighWaterMark]).toEqual([3, 5]);
+    const plain = toNodeDuplex(b);
+    expect([plain.readableHighWaterMark, plain.writableHighWaterMark]).toEqual([16 * 1024, 16 * 1024]);
+    tuned.destroy();
+    plain.destroy();
+  });
+
+  it('destroy() before end() aborts the flow with "Duplex destroyed"', () => {
+    const [a, b] = testPair();
+    toNodeDuplex(a).destroy();
+    expect(a.log).toContain('abort:Duplex destroyed');
+    b.abort();
+  });
+});
