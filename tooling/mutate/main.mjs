@@ -15,7 +15,8 @@
 //                                     the committed baseline (left unchanged);
 //                                     fails when a package has no baseline, when
 //                                     Stryker fails, or when a score is below
-//                                     the target
+//                                     the target (or, for a package listed in
+//                                     `floors`, below its floor)
 //
 // Exits non-zero if Stryker failed for any package (and, with --check, on a
 // missing baseline or a score below the target).
@@ -23,8 +24,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mutated, target } from './packages.mjs';
-import { belowTarget, score } from './score.mjs';
+import { floors, mutated, target } from './packages.mjs';
+import { belowTarget, gateFloor, score } from './score.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -108,7 +109,8 @@ for (const name of names.length > 0 ? names : Object.keys(mutated)) {
   const s = score(JSON.parse(readFileSync(json, 'utf8')));
   writeFileSync(join(root, `reports/mutation/${name}/survivors.txt`), `${s.survivors.join('\n')}\n`);
   const low = belowTarget(s, target);
-  if (check && low) failed = true;
+  // Below the target, a package with a recorded floor fails only under it.
+  if (check && belowTarget(s, gateFloor(name, target, floors))) failed = true;
   rows.push({ name, seconds, low, ...s });
 }
 
@@ -124,7 +126,15 @@ for (const r of rows) {
     `${r.name.padEnd(14)} ${(r.score === null ? 'n/a' : `${r.score.toFixed(2)}%`).padStart(7)}  ` +
       `${c('Killed').padStart(6)}  ${c('Timeout').padStart(7)}  ${c('Survived').padStart(8)}  ` +
       `${c('NoCoverage').padStart(6)}  ${String(errors).padStart(6)}  ${r.seconds.toFixed(0).padStart(7)}` +
-      (r.low ? `  below the ${target} % target${check ? ': FAILED' : ''}` : ''),
+      (r.low
+        ? `  below the ${target} % target${
+            !check
+              ? ''
+              : belowTarget(r, gateFloor(r.name, target, floors))
+                ? ': FAILED'
+                : ` (floor ${floors[r.name]} %: not failed)`
+          }`
+        : ''),
   );
 }
 console.log(

@@ -1,6 +1,17 @@
 /** The mutation score (%) every package must keep: `pnpm mutate --check` fails below it. */
 export const target = 85;
 
+/**
+ * Packages still below {@link target}, each with the score (%) it must not
+ * fall under meanwhile: `pnpm mutate --check` fails such a package below its
+ * floor (a ratchet, not a pass) and prints that it is below the target.
+ * The README's "Mutation testing" table says why each is here. Raise a floor
+ * with every baseline that beats it; delete the entry at the target.
+ */
+export const floors = {
+  'node-duplex': 74,
+};
+
 // What `pnpm mutate` mutates, per package (globs under packages/<name>/).
 // index.ts files only re-export; type-only files have nothing to mutate.
 export const mutated = {

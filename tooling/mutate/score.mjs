@@ -32,3 +32,14 @@ export function score(report) {
 export function belowTarget(s, target) {
   return s.score === null || s.score < target;
 }
+
+/**
+ * The score (%) `pnpm mutate --check` fails a package under: its recorded
+ * floor while it is still below the target, the target otherwise.
+ * @param {string} name
+ * @param {number} target
+ * @param {Record<string, number>} floors
+ */
+export function gateFloor(name, target, floors) {
+  return Object.hasOwn(floors, name) ? floors[name] : target;
+}

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { mutated, target } from '../mutate/packages.mjs';
-import { belowTarget, score } from '../mutate/score.mjs';
+import { floors, mutated, target } from '../mutate/packages.mjs';
+import { belowTarget, gateFloor, score } from '../mutate/score.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const main = join(root, 'tooling/mutate/main.mjs');
@@ -47,6 +47,19 @@ describe('the mutation score (tooling/mutate/score.mjs)', () => {
     expect(belowTarget({ score: 84.99 }, 85)).toBe(true);
     expect(belowTarget({ score: 85 }, 85)).toBe(false);
     expect(belowTarget({ score: null }, 85)).toBe(true);
+  });
+
+  it('a package below the target fails the gate only under its recorded floor, every other package under the target', () => {
+    expect(gateFloor('node-duplex', 85, { 'node-duplex': 74 })).toBe(74);
+    expect(gateFloor('kernel', 85, { 'node-duplex': 74 })).toBe(85);
+    // Own entries only: a polluted prototype lowers no package's bar.
+    expect(gateFloor('toString', 85, {})).toBe(85);
+    for (const [name, floor] of Object.entries(floors)) {
+      expect(Object.keys(mutated)).toContain(name);
+      expect(floor).toBeLessThan(target);
+      expect(belowTarget({ score: floor }, gateFloor(name, target, floors))).toBe(false);
+      expect(belowTarget({ score: floor - 0.01 }, gateFloor(name, target, floors))).toBe(true);
+    }
   });
 });
 
