@@ -17,3 +17,5 @@ export function score(report: {
   readonly files: Record<string, { readonly mutants: readonly ReportMutant[] }>;
 }): Score;
 export function belowTarget(s: { readonly score: number | null }, target: number): boolean;
+/** The score (%) `pnpm mutate --check` fails a package under: its floor, or the target. */
+export function gateFloor(name: string, target: number, floors: Readonly<Record<string, number>>): number;
