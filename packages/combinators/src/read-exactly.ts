@@ -1,5 +1,13 @@
 import { EOF, type FlowError, type InvalidOptionError, type Result } from '@flowkit/flow-types';
-import { checkFlow, guardedRead, integer, readOptions, signal as signalOption } from '@flowkit/kernel';
+import {
+  brokenFlow,
+  checkFlow,
+  guardedRead,
+  integer,
+  readOptions,
+  show,
+  signal as signalOption,
+} from '@flowkit/kernel';
 import { follow } from './abort.js';
 import type { BufferedFlow } from './buffered.js';
 import { concat } from './concat.js';
@@ -53,8 +61,10 @@ export interface ReadExactlyOptions {
  *
  * When one read returns exactly `n` bytes or more, the value is that buffer or
  * a view of it (no copy); otherwise the parts are joined into a new buffer.
- * `n === 0` resolves an empty buffer without reading. A read that breaks the
- * flow's contract is an `io` error with code `ERR_FLOW_BROKEN`. Never rejects.
+ * `n === 0` resolves an empty buffer without reading. A read, or an `unread`,
+ * that breaks the flow's contract (`unread` throws: `flow` may be any object
+ * with the method) is an `io` error with code `ERR_FLOW_BROKEN`; bytes that
+ * `unread` refused are then lost, and the error says so. Never rejects.
  */
 export function readExactly(
   flow: BufferedFlow,
@@ -70,6 +80,29 @@ export function readExactly(
   return readExactlyUntil(flow, count.value, followed.signal).finally(followed.dispose);
 }
 
+/**
+ * Pushes `parts` back in front of `flow`, last part first, so they are read in
+ * order. `flow.unread` belongs to the caller (any object with the method is
+ * accepted): a throw becomes the broken-flow error, never an exception.
+ */
+function unreadAll(flow: BufferedFlow, parts: readonly Uint8Array[]): FlowError | undefined {
+  try {
+    for (let i = parts.length - 1; i >= 0; i--) flow.unread(parts[i]!);
+    return undefined;
+  } catch (e) {
+    return brokenFlow(`unread() threw ${thrownValue(e)}: bytes read from it are lost`, e);
+  }
+}
+
+/** `Error: boom` for an error, a short description otherwise; never throws. */
+function thrownValue(e: unknown): string {
+  try {
+    return e instanceof Error ? `${e.name}: ${e.message}` : show(e);
+  } catch {
+    return show(e);
+  }
+}
+
 async function readExactlyUntil(
   flow: BufferedFlow,
   n: number,
@@ -77,36 +110,29 @@ async function readExactlyUntil(
 ): Promise<Result<Uint8Array, ReadExactlyError>> {
   const parts: Uint8Array[] = [];
   let received = 0;
-  const giveBack = (): void => {
-    for (let i = parts.length - 1; i >= 0; i--) flow.unread(parts[i]!);
-  };
+  /** Gives the gathered bytes back, then fails with `error`, or with the broken `unread` that lost them. */
+  const fail = (error: ReadExactlyError): Result<never, ReadExactlyError> => ({
+    ok: false,
+    error: unreadAll(flow, parts) ?? error,
+  });
 
   while (received < n) {
-    if (signal.aborted) {
-      giveBack();
-      return { ok: false, error: abortedError('readExactly', signal) };
-    }
+    if (signal.aborted) return fail(abortedError('readExactly', signal));
     const r = await guardedRead(flow, { signal });
-    if (!r.ok) {
-      giveBack();
-      return { ok: false, error: r.error };
-    }
+    if (!r.ok) return fail(r.error);
     if (r.value === EOF) {
-      giveBack();
-      return {
-        ok: false,
-        error: {
-          type: 'eof',
-          message: `readExactly: the flow ended after ${received} of ${n} bytes`,
-          received,
-          wanted: n,
-        },
-      };
+      return fail({
+        type: 'eof',
+        message: `readExactly: the flow ended after ${received} of ${n} bytes`,
+        received,
+        wanted: n,
+      });
     }
     const need = n - received;
     if (r.value.byteLength > need) {
-      flow.unread(r.value.subarray(need));
       parts.push(r.value.subarray(0, need));
+      const refused = unreadAll(flow, [r.value.subarray(need)]);
+      if (refused !== undefined) return fail(refused);
     } else {
       parts.push(r.value);
     }

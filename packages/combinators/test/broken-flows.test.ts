@@ -329,3 +329,109 @@ describe('bad arguments stay TypeErrors at the call', () => {
     expect(call).toThrow(TypeError);
   });
 });
+
+describe('readExactly with an unread that throws (any object with unread is accepted)', () => {
+  /** A BufferedFlow-like object over `f` whose `unread` throws `thrown`. */
+  function refusingUnread(f: Flow, thrown: unknown): Flow & { unread(b: Uint8Array): void } {
+    return Object.assign(Object.create(f) as Flow, {
+      read: (o?: object) => f.read(o),
+      unread: () => {
+        throw thrown;
+      },
+    });
+  }
+
+  it('surplus bytes refused: resolves the brokenFlow error naming unread, never rejects', async () => {
+    const [a, f] = memory();
+    await a.write(new Uint8Array([1, 2, 3, 4, 5, 6]));
+    const r = await within(readExactly(refusingUnread(f, boom) as never, 4));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.type).toBe('io');
+    expect((r.error as FlowError).code).toBe('ERR_FLOW_BROKEN');
+    expect(r.error.message).toBe(
+      `the flow broke its contract: unread() threw ${boom.name}: ${boom.message}: bytes read from it are lost`,
+    );
+    expect((r.error as FlowError).cause).toBe(boom);
+  });
+
+  it('gathered bytes refused at EOF: the brokenFlow error, not eof (the bytes are gone)', async () => {
+    const [a, f] = memory();
+    await a.write(new Uint8Array([1, 2]));
+    await a.closeWrite();
+    const r = await within(readExactly(refusingUnread(f, 'nope') as never, 4));
+    expect(r.ok ? 'ok' : r.error.message).toBe(
+      'the flow broke its contract: unread() threw "nope": bytes read from it are lost',
+    );
+  });
+
+  it('nothing gathered: eof as usual (unread is not called)', async () => {
+    const [a, f] = memory();
+    await a.closeWrite();
+    const r = await within(readExactly(refusingUnread(f, boom) as never, 4));
+    expect(r.ok ? 'ok' : r.error.type).toBe('eof');
+  });
+});
+
+describe('readExactly: a broken unread wins over the error it would have resolved', () => {
+  it('a read that rejects after gathered bytes: the unread error, as those bytes are lost', async () => {
+    const [a, f] = memory();
+    await a.write(new Uint8Array([1, 2]));
+    let reads = 0;
+    const flow = Object.assign(Object.create(f) as Flow, {
+      read: (o?: object) => (reads++ === 0 ? f.read(o) : Promise.reject(boom)),
+      unread: () => {
+        throw new RangeError('full');
+      },
+    });
+    const r = await within(readExactly(flow as never, 4));
+    expect(r.ok ? 'ok' : r.error.message).toBe(
+      'the flow broke its contract: unread() threw RangeError: full: bytes read from it are lost',
+    );
+  });
+
+  it('an Error whose message getter throws is still described, never rethrown', async () => {
+    const [a, f] = memory();
+    await a.write(new Uint8Array([1, 2, 3]));
+    const hostile = Object.create(Error.prototype, {
+      message: {
+        get() {
+          throw new Error('getter');
+        },
+      },
+    }) as Error;
+    const flow = Object.assign(Object.create(f) as Flow, {
+      read: (o?: object) => f.read(o),
+      unread: () => {
+        throw hostile;
+      },
+    });
+    const r = await within(readExactly(flow as never, 2));
+    expect(r.ok ? 'ok' : r.error.message).toBe(
+      'the flow broke its contract: unread() threw an object: bytes read from it are lost',
+    );
+  });
+});
+
+describe('readExactly calls unread only for real surplus', () => {
+  it('reads that add up to exactly n: unread is never called', async () => {
+    const [a, f] = memory();
+    let unreads = 0;
+    const flow = Object.assign(Object.create(f) as Flow, {
+      read: (o?: object) => f.read(o),
+      unread: () => {
+        unreads++;
+        throw boom;
+      },
+    });
+    await a.write(new Uint8Array([1, 2]));
+    const first = await within(readExactly(flow as never, 2));
+    expect(first.ok ? [...first.value] : first.error.message).toEqual([1, 2]);
+    await a.write(new Uint8Array([3]));
+    const second = readExactly(flow as never, 2);
+    await a.write(new Uint8Array([4]));
+    const r = await within(second);
+    expect(r.ok ? [...r.value] : r.error.message).toEqual([3, 4]);
+    expect(unreads).toBe(0);
+  });
+});
