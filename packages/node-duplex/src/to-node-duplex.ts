@@ -1,5 +1,12 @@
 import { Duplex, type DuplexOptions } from 'node:stream';
-import { EOF, type Flow, type FlowError, type WriteError, type WriteResult } from '@flowkit/flow-types';
+import {
+  EOF,
+  type Flow,
+  type FlowError,
+  type ReadResult,
+  type WriteError,
+  type WriteResult,
+} from '@flowkit/flow-types';
 import {
   guardedCloseWrite,
   guardedRead,
@@ -48,6 +55,44 @@ const settle =
   (result: WriteResult): void =>
     callback(result.ok ? null : toError(result.error));
 
+/**
+ * Whether `pending` is a plain native promise, which the kernel's guard
+ * would take as it is (`Promise.resolve(p)` returns such a `p` itself): then
+ * one `then` on it behaves exactly like the guard's, one hop sooner.
+ */
+function isPlainPromise(pending: unknown): pending is Promise<unknown> {
+  return pending instanceof Promise && pending.constructor === Promise;
+}
+
+type Resolved = { readonly ok?: unknown; readonly value?: unknown } | null | undefined;
+
+/** A read result the guard passes through unchanged: `ok` with `EOF` or at least one byte. */
+function isGoodRead(value: unknown): value is ReadResult {
+  const r = value as Resolved;
+  if (r?.ok !== true) return false;
+  const v = r.value;
+  return v === EOF || (v instanceof Uint8Array && v.byteLength > 0);
+}
+
+/** A write result the guard passes through unchanged: `ok`. */
+function isGoodWrite(value: unknown): boolean {
+  return (value as Resolved)?.ok === true;
+}
+
+/**
+ * A stand-in flow whose every method hands back `outcome()`: what one real
+ * call returned, threw or resolved. The hot paths below judge the common
+ * good results themselves; anything else is replayed through the kernel's
+ * guarded call, so the kernel stays the one place that decides what breaks
+ * the contract and how the error reads.
+ */
+function replay(outcome: () => unknown): Flow {
+  const flow = { read: outcome, write: outcome, writev: outcome, closeWrite: outcome };
+  return flow as unknown as Flow;
+}
+
+const EMPTY = new Uint8Array(0);
+
 const duplexOptionTable = { readableHighWaterMark: integer(), writableHighWaterMark: integer() };
 
 class FlowDuplex extends Duplex {
@@ -58,6 +103,13 @@ class FlowDuplex extends Duplex {
   #readDone = false;
   /** `_final` ran: the inner flow's write side is closed (or closing). */
   #ended = false;
+  /** The outstanding read's promise, kept for the guard when its result is not a good one. */
+  #readPending: Promise<unknown> | undefined;
+  /** The outstanding write's promise and callback (Node has one `_write`/`_writev` out at a time). */
+  #writePending: Promise<unknown> | undefined;
+  #writeCallback: Callback | undefined;
+  /** Whether the outstanding write was a `writev`, so a replay names the right method. */
+  #writev = false;
 
   constructor(flow: Flow, options: OptionsOf<typeof duplexOptionTable>) {
     // A null-prototype options object: Node's stream constructors read many
@@ -81,33 +133,140 @@ class FlowDuplex extends Duplex {
     this.#pull();
   }
 
+  // Reads and writes call the flow directly and take a good result on the
+  // first hop (one promise hop per chunk, no closure per call: TLS runs
+  // every record through here). Whatever else the flow does (throws,
+  // rejects, returns no plain promise, resolves a failure or something that
+  // is not a result) goes through the kernel's guarded call, which turns a
+  // broken contract into an ERR_FLOW_BROKEN failure, never an unhandled
+  // rejection (TLS runs over user code through this adapter).
+
   #pull(): void {
     this.#reading = true;
-    // The kernel's guarded call: a flow that throws, rejects or resolves
-    // something other than a read result (TLS runs over user code through
-    // this adapter) is an ERR_FLOW_BROKEN failure, never an unhandled rejection.
-    void guardedRead(this.#flow).then((result) => {
-      this.#reading = false;
-      if (!result.ok || result.value === EOF) {
-        this.#readDone = true;
-        if (this.destroyed) return;
-        if (result.ok) this.push(null);
-        else this.destroy(toError(result.error));
-        return;
-      }
-      if (this.destroyed) return;
-      // Node calls _read again when it wants more; no copy, no re-chunking.
-      this.push(result.value);
-    });
+    let pending: unknown;
+    try {
+      pending = this.#flow.read();
+    } catch (e) {
+      this.#guardRead(() => {
+        throw e;
+      });
+      return;
+    }
+    if (!isPlainPromise(pending)) {
+      this.#guardRead(() => pending);
+      return;
+    }
+    this.#readPending = pending;
+    pending.then(this.#onRead, this.#onReadRejected);
   }
 
+  readonly #onRead = (value: unknown): void => {
+    let good = false;
+    try {
+      good = isGoodRead(value);
+    } catch {
+      // A getter that throws: the guard judges it.
+    }
+    if (good) this.#delivered(value as ReadResult);
+    else this.#onReadRejected();
+  };
+
+  readonly #onReadRejected = (): void => {
+    const pending = this.#readPending;
+    this.#guardRead(() => pending);
+  };
+
+  #guardRead(outcome: () => unknown): void {
+    void guardedRead(replay(outcome)).then(this.#delivered);
+  }
+
+  readonly #delivered = (result: ReadResult): void => {
+    this.#reading = false;
+    this.#readPending = undefined;
+    if (!result.ok || result.value === EOF) {
+      this.#readDone = true;
+      if (this.destroyed) return;
+      if (result.ok) this.push(null);
+      else this.destroy(toError(result.error));
+      return;
+    }
+    if (this.destroyed) return;
+    // Node calls _read again when it wants more; no copy, no re-chunking.
+    this.push(result.value);
+  };
+
   override _write(chunk: Uint8Array, _encoding: BufferEncoding, callback: Callback): void {
-    void guardedWrite(this.#flow, chunk).then(settle(callback));
+    let pending: unknown;
+    try {
+      pending = this.#flow.write(chunk);
+    } catch (e) {
+      void guardedWrite(
+        replay(() => {
+          throw e;
+        }),
+        chunk,
+      ).then(settle(callback));
+      return;
+    }
+    this.#afterWrite(pending, false, callback);
   }
 
   override _writev(chunks: { chunk: Uint8Array }[], callback: Callback): void {
     const buffers = chunks.map((c) => c.chunk);
-    void guardedWritev(this.#flow, buffers).then(settle(callback));
+    let pending: unknown;
+    try {
+      pending = this.#flow.writev(buffers);
+    } catch (e) {
+      void guardedWritev(
+        replay(() => {
+          throw e;
+        }),
+        buffers,
+      ).then(settle(callback));
+      return;
+    }
+    this.#afterWrite(pending, true, callback);
+  }
+
+  #afterWrite(pending: unknown, writev: boolean, callback: Callback): void {
+    if (!isPlainPromise(pending)) {
+      this.#guardWrite(() => pending, writev, callback);
+      return;
+    }
+    this.#writePending = pending;
+    this.#writeCallback = callback;
+    this.#writev = writev;
+    pending.then(this.#onWritten, this.#onWriteRejected);
+  }
+
+  readonly #onWritten = (value: unknown): void => {
+    let good = false;
+    try {
+      good = isGoodWrite(value);
+    } catch {
+      // A getter that throws: the guard judges it.
+    }
+    if (!good) {
+      this.#onWriteRejected();
+      return;
+    }
+    const callback = this.#writeCallback!;
+    this.#writePending = undefined;
+    this.#writeCallback = undefined;
+    callback(null);
+  };
+
+  readonly #onWriteRejected = (): void => {
+    const pending = this.#writePending;
+    const callback = this.#writeCallback!;
+    this.#writePending = undefined;
+    this.#writeCallback = undefined;
+    this.#guardWrite(() => pending, this.#writev, callback);
+  };
+
+  #guardWrite(outcome: () => unknown, writev: boolean, callback: Callback): void {
+    const flow = replay(outcome);
+    void (writev ? guardedWritev(flow, []) : guardedWrite(flow, EMPTY)).then(settle(callback));
   }
 
   override _final(callback: Callback): void {

@@ -399,6 +399,117 @@ describe('toNodeDuplex over a flow that breaks its contract', () => {
     expect((cbError as Error).message).toMatch(message);
   });
 
+  it.each([
+    ['ok with zero bytes', () => Promise.resolve(ok(new Uint8Array(0))), /resolved 0 bytes/],
+    ['a failure without a type', () => Promise.resolve({ ok: false, error: 'x' }), /whose error is "x"/],
+    [
+      'a result whose getter throws',
+      () =>
+        Promise.resolve({
+          get ok(): boolean {
+            throw boom;
+          },
+        }),
+      /inspection threw: Error: boom/,
+    ],
+    ['null', () => Promise.resolve(null), /resolved null, not a Result/],
+  ] as const)('read() resolving %s fails the stream with ERR_FLOW_BROKEN', async (_, how, message) => {
+    const duplex = toNodeDuplex(broken(['read'], how));
+    duplex.resume();
+    const [error] = (await once(duplex, 'error')) as [Error & { code: string }];
+    expect(error.code).toBe('ERR_FLOW_BROKEN');
+    expect(error.message).toMatch(message);
+  });
+
+  it.each([
+    ['write', bytes(3, 1)],
+    ['writev', undefined],
+  ] as const)(
+    '%s() resolving a failure without a message is ERR_FLOW_BROKEN, and says which method',
+    async (method, one) => {
+      const duplex = toNodeDuplex(
+        broken(['write', 'writev'], () => Promise.resolve({ ok: false, error: { type: 'reset' } })),
+      );
+      duplex.on('error', () => {});
+      const cbError = await new Promise<Error | null | undefined>((resolve) => {
+        if (one !== undefined) {
+          duplex.write(one, resolve);
+          return;
+        }
+        duplex.cork();
+        duplex.write(bytes(2, 1));
+        duplex.write(bytes(2, 2), resolve);
+        duplex.uncork();
+      });
+      expect((cbError as Error & { code: string }).code).toBe('ERR_FLOW_BROKEN');
+      expect((cbError as Error).message).toMatch(
+        new RegExp(`${method}\\(\\) resolved a failure whose error has no string type`),
+      );
+    },
+  );
+
+  it('writev() that throws is ERR_FLOW_BROKEN naming writev()', async () => {
+    const duplex = toNodeDuplex(
+      broken(['writev'], () => {
+        throw boom;
+      }),
+    );
+    duplex.on('error', () => {});
+    const cbError = await new Promise<Error | null | undefined>((resolve) => {
+      duplex.cork();
+      duplex.write(bytes(2, 1));
+      duplex.write(bytes(2, 2), resolve);
+      duplex.uncork();
+    });
+    expect((cbError as Error).message).toMatch(/writev\(\) threw: Error: boom/);
+  });
+
+  it('a flow failure result (not a broken contract) reaches the stream with its own code', async () => {
+    const reset = { type: 'reset', message: 'peer reset', code: 'ECONNRESET' };
+    const duplex = toNodeDuplex(
+      broken(['read', 'write', 'writev'], () => Promise.resolve({ ok: false, error: reset })),
+    );
+    duplex.on('error', () => {});
+    const cbError = await new Promise<Error | null | undefined>((resolve) =>
+      duplex.write(Buffer.from('x'), resolve),
+    );
+    expect((cbError as Error & { code: string }).code).toBe('ECONNRESET');
+    expect((cbError as Error).cause).toBe(reset);
+  });
+
+  it('a flow whose methods return thenables or promise subclasses still works', async () => {
+    class Later<T> extends Promise<T> {}
+    const [a, b] = testPair();
+    const thenable = <T>(p: Promise<T>) =>
+      // biome-ignore lint/suspicious/noThenProperty: a bare thenable (not a native promise) is what this test feeds in
+      ({ then: p.then.bind(p) }) as unknown as Promise<T>;
+    const odd: Flow = {
+      read: () => thenable(b.read()),
+      write: (buffer) => Later.resolve(b.write(buffer)),
+      writev: (buffers) => thenable(b.writev(buffers)),
+      closeWrite: () => b.closeWrite(),
+      close: () => b.close(),
+      abort: (reason) => b.abort(reason),
+    };
+    const duplex = toNodeDuplex(odd);
+    await a.write(bytes(7, 1));
+    void a.close();
+    await new Promise<void>((resolve, reject) =>
+      duplex.write(bytes(2, 5), (e) => (e ? reject(e) : resolve())),
+    );
+    duplex.cork();
+    duplex.write(bytes(2, 6));
+    duplex.write(bytes(2, 7));
+    duplex.uncork();
+    duplex.end();
+    const got = await collect(duplex);
+    expect(Buffer.concat(got).equals(Buffer.from(bytes(7, 1)))).toBe(true);
+    const { bytes: sent, end } = await readAll(a);
+    expect(end).toBe('eof');
+    expect(sent.equals(Buffer.concat([bytes(2, 5), bytes(2, 6), bytes(2, 7)]))).toBe(true);
+    duplex.destroy();
+  });
+
   it('closeWrite() that rejects: end() errors the stream with ERR_FLOW_BROKEN', async () => {
     const duplex = toNodeDuplex(broken(['closeWrite'], () => Promise.reject(boom)));
     duplex.end();

@@ -156,18 +156,20 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
    * had already returned (`truncated`, an alert…); never data or `EOF`.
    */
   override read(options?: ReadOptions): Promise<ReadResult> {
-    return this.inner.read(options).then((result) => {
-      if (result.ok && result.value === EOF && this.#truncation.truncated) {
-        this.#failure ??= this.#truncatedError();
-        return err(this.#failure);
-      }
-      if (!result.ok) {
-        if (this.#aborted && this.#failure !== undefined) return err(this.#failure);
-        if (!this.#aborted && result.error.type !== 'aborted') this.#failure ??= result.error;
-      }
-      return result;
-    });
+    return this.inner.read(options).then(this.#judgeRead);
   }
+
+  /** What a read of the TLS socket means for this flow (one function per flow, not a closure per read). */
+  readonly #judgeRead = (result: ReadResult): ReadResult => {
+    if (result.ok) {
+      if (result.value !== EOF || !this.#truncation.truncated) return result;
+      this.#failure ??= this.#truncatedError();
+      return err(this.#failure);
+    }
+    if (this.#aborted && this.#failure !== undefined) return err(this.#failure);
+    if (!this.#aborted && result.error.type !== 'aborted') this.#failure ??= result.error;
+    return result;
+  };
 
   #truncatedError(): FlowError {
     return {
