@@ -101,7 +101,8 @@ export class MemoryFlow implements Flow {
    * several writes under 1 KiB queued up back to back, one fresh buffer of up
    * to 16 KiB holding them in order. A read waiting when small data arrives
    * is served as soon as the writer pauses (a microtask or two; after a long
-   * run of small writes, the next macrotask) or 16 KiB are queued. With
+   * run of small writes, the next macrotask) or 16 KiB are queued; at once
+   * while the writer answers each read with one write (ping-pong). With
    * faults: exactly the pieces the faults made, never merged.
    *
    * After the remote's end: queued data, then `EOF` forever. After

@@ -10,6 +10,11 @@ export const STAGE_SIZE = 16 * 1024;
  * next macrotask instead.
  */
 const HOP_LIMIT = 4;
+/**
+ * Reads served at once, without a hop, after a hop found that the writer
+ * paused on its first turn; then a hop decides again.
+ */
+export const PROMPT_READS = 16;
 
 // `then` on a settled promise queues a bare microtask; Node's `queueMicrotask`
 // wraps each callback in an AsyncResource, several times dearer per call.
@@ -48,6 +53,12 @@ function copyInto(target: Uint8Array, offset: number, source: Uint8Array): void 
  *   write itself: the read is then served once `flushAt` bytes are held or
  *   at the next macrotask, which only runs once the writer pauses. A read
  *   that finds {@link SMALL_CHUNK} bytes or more held is served at once.
+ * - A writer that added nothing on its turn is answering or asking (request
+ *   and response, ping-pong): the hops would only delay its lone writes. The
+ *   next {@link PROMPT_READS} times a read waits for small data (a small
+ *   write finds it waiting, or it finds small data held) the data is passed
+ *   on at once; then a hop decides again, so a writer that starts streaming
+ *   is merged again after at most that many reads.
  *
  * @internal
  */
@@ -64,6 +75,8 @@ export class Merge implements Stage {
   #hopMark = 0;
   #hops = 0;
   #idleScheduled = false;
+  /** Reads still served at once (see {@link PROMPT_READS}). */
+  #prompt = 0;
 
   /** `flushAt`: bytes of a run that are passed on without waiting (≤ {@link STAGE_SIZE}). */
   constructor(next: Outlet, flushAt: number) {
@@ -74,12 +87,16 @@ export class Merge implements Stage {
   push(chunk: Uint8Array): void {
     const n = chunk.length;
     if (n >= SMALL_CHUNK) {
-      this.#flush();
+      if (this.#run !== undefined) this.#flush();
       this.#next.push(chunk);
       return;
     }
     const run = this.#run;
-    if (run === undefined) {
+    // Checked first: a stream of small writes spends its time filling a stage buffer.
+    if (this.#staged && this.#length + n <= STAGE_SIZE) {
+      copyInto(run!, this.#length, chunk);
+      this.#length += n;
+    } else if (run === undefined) {
       this.#run = chunk;
       this.#length = n;
     } else if (!this.#staged) {
@@ -89,16 +106,13 @@ export class Merge implements Stage {
       this.#run = stage;
       this.#staged = true;
       this.#length += n;
-    } else if (this.#length + n <= run.length) {
-      copyInto(run, this.#length, chunk);
-      this.#length += n;
     } else {
       this.#flush();
       this.#run = chunk;
       this.#length = n;
     }
     if (this.#length >= this.#flushAt) this.#flush();
-    else if (this.#next.waiting > 0) this.#scheduleHop();
+    else if (!this.#hopScheduled && !this.#idleScheduled && this.#next.waiting > 0) this.#serve();
   }
 
   end(): void {
@@ -109,12 +123,13 @@ export class Merge implements Stage {
   pull(): void {
     if (this.#run === undefined) return;
     if (this.#length >= SMALL_CHUNK) this.#flush();
-    else this.#scheduleHop();
+    else this.#serve();
   }
 
   stop(): void {
     this.#stopped = true;
     this.#run = undefined;
+    this.#staged = false;
   }
 
   #flush(): void {
@@ -125,6 +140,14 @@ export class Merge implements Stage {
     this.#staged = false;
     this.#length = 0;
     this.#next.push(data);
+  }
+
+  /** A read waits for the small data held: served at once while {@link PROMPT_READS} allows, else after a hop. */
+  #serve(): void {
+    if (this.#prompt > 0) {
+      this.#prompt--;
+      this.#flush();
+    } else this.#scheduleHop();
   }
 
   #scheduleHop(): void {
@@ -149,6 +172,8 @@ export class Merge implements Stage {
       return;
     }
     this.#hopScheduled = false;
+    // Only the first hop's check ran: the writer added nothing on its turn.
+    if (this.#hops === 1) this.#prompt = PROMPT_READS;
     if (!this.#stopped) this.#flush();
   };
 

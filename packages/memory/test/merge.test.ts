@@ -1,7 +1,7 @@
 // The merging stage on its own, against a recording outlet: which chunks it
 // passes as is, which it copies together, and when a waiting read is served.
 import { describe, expect, it } from 'vitest';
-import { Merge, SMALL_CHUNK, STAGE_SIZE } from '../src/merge.js';
+import { Merge, PROMPT_READS, SMALL_CHUNK, STAGE_SIZE } from '../src/merge.js';
 import type { Outlet } from '../src/stage.js';
 import { pattern } from './helpers.js';
 
@@ -148,6 +148,57 @@ describe('Merge', () => {
     merge.push(pattern(2, 2));
     await microtasks(4);
     expect(pushed.map((p) => p.length)).toEqual([4]);
+  });
+
+  it(`a writer that adds nothing on its turn gets the next ${PROMPT_READS} reads served at once, then a hop decides again`, async () => {
+    const { outlet, pushed } = recorder();
+    const merge = new Merge(outlet, STAGE_SIZE);
+    outlet.waiting = 1;
+    merge.push(pattern(1));
+    // A fresh stage gives the writer its turn first.
+    expect(pushed.length).toBe(0);
+    await microtasks(4);
+    expect(pushed.length).toBe(1);
+    for (let i = 0; i < PROMPT_READS - 1; i++) {
+      merge.push(pattern(2));
+      expect(pushed.length).toBe(2 + i);
+    }
+    // A read that finds small data held counts too.
+    outlet.waiting = 0;
+    merge.push(pattern(5));
+    expect(pushed.length).toBe(PROMPT_READS);
+    outlet.waiting = 1;
+    merge.pull();
+    expect(pushed.length).toBe(1 + PROMPT_READS);
+    expect(pushed.at(-1)?.length).toBe(5);
+    merge.push(pattern(3));
+    expect(pushed.length).toBe(1 + PROMPT_READS);
+    await microtasks(4);
+    expect(pushed.length).toBe(2 + PROMPT_READS);
+    expect(pushed.at(-1)?.length).toBe(3);
+    // That hop found the writer paused again.
+    merge.push(pattern(4));
+    expect(pushed.length).toBe(3 + PROMPT_READS);
+  });
+
+  it('a writer that keeps adding on its turn is merged again: after that hop no read is served at once', async () => {
+    const { outlet, pushed } = recorder();
+    const merge = new Merge(outlet, STAGE_SIZE);
+    outlet.waiting = 1;
+    merge.push(pattern(1));
+    await microtasks(4);
+    for (let i = 0; i < PROMPT_READS; i++) merge.push(pattern(1));
+    expect(pushed.length).toBe(1 + PROMPT_READS);
+    merge.push(pattern(1));
+    await Promise.resolve();
+    merge.push(pattern(1));
+    await microtasks(6);
+    expect(pushed.length).toBe(2 + PROMPT_READS);
+    expect(pushed.at(-1)?.length).toBe(2);
+    merge.push(pattern(1));
+    expect(pushed.length).toBe(2 + PROMPT_READS);
+    await microtasks(4);
+    expect(pushed.length).toBe(3 + PROMPT_READS);
   });
 
   it('no read waiting: small data stays held', async () => {
