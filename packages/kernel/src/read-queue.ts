@@ -13,10 +13,34 @@ export interface ReadQueueHooks {
   readonly onTake?: (queuedBytes: number) => void;
 }
 
-interface Waiter {
-  readonly resolve: (result: ReadResult) => void;
-  readonly signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+type Resolve = (result: ReadResult) => void;
+
+/**
+ * A waiting read: its bare `resolve` when it has no signal (the common
+ * case, and no object to allocate), else this, to unhook its listener.
+ */
+type Waiter = Resolve | SignalledWaiter;
+
+interface SignalledWaiter {
+  readonly resolve: Resolve;
+  readonly signal: AbortSignal;
+  readonly onAbort: () => void;
+}
+
+function settle(waiter: Waiter, result: ReadResult): void {
+  if (typeof waiter === 'function') {
+    waiter(result);
+    return;
+  }
+  waiter.signal.removeEventListener('abort', waiter.onAbort);
+  waiter.resolve(result);
+}
+
+// `new Promise` runs its executor at once: one module-level executor that
+// parks `resolve` here spares each waiting read a closure of its own.
+let parked: Resolve | undefined;
+function park(resolve: Resolve): void {
+  parked = resolve;
 }
 
 const EOF_RESULT: ReadResult = Object.freeze({ ok: true, value: EOF }) as ReadResult;
@@ -43,12 +67,16 @@ export function readCancelled(reason: unknown): FlowError {
  *   chunk goes to the next read, so nothing is lost.
  *
  * Invariant: reads wait only while nothing is queued, so a pushed chunk goes
- * to the oldest waiting read if there is one. Idle queues hold no arrays.
+ * to the oldest waiting read if there is one. Idle queues hold no arrays,
+ * and neither does a queue with one read waiting (the usual case: a reader
+ * that awaits each read).
  */
 export class ReadQueue {
   #chunks: Uint8Array[] | undefined;
   #head = 0;
   #queuedBytes = 0;
+  // The oldest waiting read, then the others in call order.
+  #firstWaiter: Waiter | undefined;
   #waiters: Waiter[] | undefined;
   #state: ReadHalf = 'open';
   #error: FlowError | undefined;
@@ -70,7 +98,8 @@ export class ReadQueue {
 
   /** Reads waiting for data. */
   get waiting(): number {
-    return this.#waiters === undefined ? 0 : this.#waiters.length;
+    if (this.#firstWaiter === undefined) return 0;
+    return this.#waiters === undefined ? 1 : 1 + this.#waiters.length;
   }
 
   /** The error reads end with, once {@link ReadQueue.state} is `failed`. */
@@ -87,11 +116,10 @@ export class ReadQueue {
   push(chunk: Uint8Array): boolean {
     if (this.#state !== 'open') return false;
     if (chunk.byteLength === 0) return true;
-    const waiters = this.#waiters;
-    if (waiters !== undefined && waiters.length > 0) {
-      const waiter = waiters.shift()!;
-      if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
-      waiter.resolve(ok(chunk));
+    const waiter = this.#firstWaiter;
+    if (waiter !== undefined) {
+      this.#dequeueFirst();
+      settle(waiter, ok(chunk));
       return true;
     }
     if (this.#chunks === undefined) this.#chunks = [chunk];
@@ -140,20 +168,52 @@ export class ReadQueue {
     if (this.#queuedBytes > 0) return Promise.resolve(this.#take());
     if (this.#state === 'eof') return EOF_PROMISE;
     if (this.#state === 'failed') return Promise.resolve(err(this.#error!));
-    return new Promise<ReadResult>((resolve) => {
-      const waiter: Waiter = { resolve, signal, onAbort: undefined };
-      if (signal !== undefined) {
-        waiter.onAbort = () => {
-          const waiters = this.#waiters;
-          const i = waiters === undefined ? -1 : waiters.indexOf(waiter);
-          if (i !== -1) waiters!.splice(i, 1);
-          resolve(err(readCancelled(signal.reason)));
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      if (this.#waiters === undefined) this.#waiters = [waiter];
-      else this.#waiters.push(waiter);
-    });
+    const promise = new Promise<ReadResult>(park);
+    const resolve = parked!;
+    parked = undefined;
+    if (signal === undefined) this.#enqueue(resolve);
+    else this.#waitWithSignal(resolve, signal);
+    return promise;
+  }
+
+  #waitWithSignal(resolve: Resolve, signal: AbortSignal): void {
+    const onAbort = (): void => {
+      this.#remove(waiter);
+      resolve(err(readCancelled(signal.reason)));
+    };
+    const waiter: SignalledWaiter = { resolve, signal, onAbort };
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#enqueue(waiter);
+  }
+
+  #enqueue(waiter: Waiter): void {
+    if (this.#firstWaiter === undefined) this.#firstWaiter = waiter;
+    else if (this.#waiters === undefined) this.#waiters = [waiter];
+    else this.#waiters.push(waiter);
+  }
+
+  /** Drops the oldest waiting read; the next one moves up. */
+  #dequeueFirst(): void {
+    const rest = this.#waiters;
+    if (rest === undefined) {
+      this.#firstWaiter = undefined;
+      return;
+    }
+    this.#firstWaiter = rest.shift();
+    if (rest.length === 0) this.#waiters = undefined;
+  }
+
+  /** Drops a waiting read whose signal fired (no-op if it was settled meanwhile). */
+  #remove(waiter: Waiter): void {
+    if (this.#firstWaiter === waiter) {
+      this.#dequeueFirst();
+      return;
+    }
+    const rest = this.#waiters;
+    const i = rest === undefined ? -1 : rest.indexOf(waiter);
+    if (i === -1) return;
+    rest!.splice(i, 1);
+    if (rest!.length === 0) this.#waiters = undefined;
   }
 
   #take(): ReadResult {
@@ -175,12 +235,12 @@ export class ReadQueue {
   }
 
   #settleWaiters(result: ReadResult): void {
-    const waiters = this.#waiters;
-    if (waiters === undefined || waiters.length === 0) return;
+    const first = this.#firstWaiter;
+    if (first === undefined) return;
+    const rest = this.#waiters;
+    this.#firstWaiter = undefined;
     this.#waiters = undefined;
-    for (const waiter of waiters) {
-      if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
-      waiter.resolve(result);
-    }
+    settle(first, result);
+    if (rest !== undefined) for (const waiter of rest) settle(waiter, result);
   }
 }

@@ -86,6 +86,39 @@ describe('ReadQueue', () => {
     expect(q.waiting).toBe(0);
   });
 
+  it('a read cancelled anywhere in the line leaves the others waiting in call order', async () => {
+    const q = new ReadQueue();
+    const second = new AbortController();
+    const third = new AbortController();
+    const fourth = new AbortController();
+    const reads = [q.read(), q.read({ signal: second.signal }), q.read({ signal: third.signal })];
+    const last = q.read({ signal: fourth.signal });
+    expect(q.waiting).toBe(4);
+    third.abort('middle');
+    fourth.abort('last');
+    expect(q.waiting).toBe(2);
+    expect(await reads[2]).toMatchObject({ ok: false, error: { cause: 'middle' } });
+    expect(await last).toMatchObject({ ok: false, error: { cause: 'last' } });
+    q.push(bytes(1));
+    q.push(bytes(2));
+    expect(await reads[0]).toEqual({ ok: true, value: bytes(1) });
+    expect(await reads[1]).toEqual({ ok: true, value: bytes(2) });
+    // The signal of a read already served changes nothing: the next chunk stays queued.
+    second.abort();
+    q.push(bytes(3));
+    expect(q.queuedBytes).toBe(1);
+    expect(q.waiting).toBe(0);
+    // Waiting again after the line emptied: the first in line is served first.
+    const again = [q.read(), q.read()];
+    expect(again).toHaveLength(2);
+    expect(q.waiting).toBe(1);
+    q.push(bytes(4));
+    expect(await Promise.all(again)).toEqual([
+      { ok: true, value: bytes(3) },
+      { ok: true, value: bytes(4) },
+    ]);
+  });
+
   it('an already-aborted signal cancels at once, even with data queued, and keeps the data', async () => {
     const q = new ReadQueue();
     q.push(bytes(5));
