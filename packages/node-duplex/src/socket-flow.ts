@@ -116,13 +116,16 @@ interface Later<A> {
 }
 
 /**
- * The flow that owns a duplex, stored on the duplex itself so that one set of
- * module-wide listener functions serves every flow: per-flow arrow functions
- * cost a closure (and, once named, a property dictionary) each, which was
- * most of an idle flow's memory.
+ * The flow that owns each duplex, so that one set of module-wide listener
+ * functions serves every flow: per-flow arrow functions cost a closure (and,
+ * once named, a property dictionary) each, which was most of an idle flow's
+ * memory. Kept here, not as a property of the duplex: a property added to a
+ * `net.Socket` gives it a hidden class of its own, and Node's stream code,
+ * which sees a plain socket's few, then saw one more and went megamorphic
+ * (the `_handle` getter of `net.js` first), slowing every read and write of
+ * every socket in the process.
  */
-const kFlow = Symbol('flowkit.socketFlow');
-type OwnedDuplex = Duplex & { [kFlow]: SocketFlow<unknown> };
+const owners = new WeakMap<Duplex, SocketFlow<unknown>>();
 
 const OK_PROMISE: Promise<WriteResult> = Promise.resolve(ok());
 
@@ -194,7 +197,7 @@ export class SocketFlow<A = undefined> implements Flow {
     // Without this Node ends our side as soon as the remote's FIN arrives,
     // and half-close silently becomes a full close.
     duplex.allowHalfOpen = true;
-    (duplex as OwnedDuplex)[kFlow] = this as SocketFlow<unknown>;
+    owners.set(duplex, this as SocketFlow<unknown>);
     duplex.on('error', SocketFlow.#errorListener);
     // No 'end' listener yet: see #reads().
     duplex.on('close', SocketFlow.#closeListener);
@@ -303,24 +306,24 @@ export class SocketFlow<A = undefined> implements Flow {
     return this.#options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
   }
 
-  // Node calls listeners with `this` = the duplex; these find the flow on it.
+  // Node calls listeners with `this` = the duplex; these look its flow up in `owners`.
   static readonly #dataListener = function (this: Duplex, chunk: Buffer): void {
-    (this as OwnedDuplex)[kFlow].#onData(chunk);
+    owners.get(this)!.#onData(chunk);
   };
   static readonly #endListener = function (this: Duplex): void {
-    (this as OwnedDuplex)[kFlow].#onEnd();
+    owners.get(this)!.#onEnd();
   };
   static readonly #closeListener = function (this: Duplex): void {
-    (this as OwnedDuplex)[kFlow].#onClose();
+    owners.get(this)!.#onClose();
   };
   static readonly #errorListener = function (this: Duplex, error: unknown): void {
-    (this as OwnedDuplex)[kFlow].#onError(error);
+    owners.get(this)!.#onError(error);
   };
   static readonly #drainListener = function (this: Duplex): void {
-    (this as OwnedDuplex)[kFlow].#settleWriters(ok());
+    owners.get(this)!.#settleWriters(ok());
   };
   static readonly #finishListener = function (this: Duplex): void {
-    (this as OwnedDuplex)[kFlow].#onFinish();
+    owners.get(this)!.#onFinish();
   };
 
   #listenForFinish(): void {
@@ -354,13 +357,11 @@ export class SocketFlow<A = undefined> implements Flow {
   // --- read path -----------------------------------------------------------
 
   #onData(chunk: Buffer): void {
-    const later = this.#later ?? this.#more();
-    later.bytesRead += chunk.length;
-    const reads = this.#reads();
+    (this.#later ?? this.#more()).bytesRead += chunk.length;
+    const reads = this.#queue ?? this.#reads();
     reads.push(chunk);
-    if (!this.#paused && reads.queuedBytes >= this.#highWaterMark) {
-      this.#duplex.pause();
-    }
+    // A chunk handed straight to a waiting read leaves the queue empty.
+    if (reads.queuedBytes >= this.#highWaterMark && !this.#paused) this.#duplex.pause();
   }
 
   /** Resumes a paused duplex once the queue is below the mark (and the stream may still send). */
@@ -392,7 +393,7 @@ export class SocketFlow<A = undefined> implements Flow {
    *   nothing is lost and the flow stays usable.
    */
   read(options?: ReadOptions): Promise<ReadResult> {
-    const result = this.#reads().read(options);
+    const result = (this.#queue ?? this.#reads()).read(options);
     // The read took a queued chunk synchronously, or waits: either way the
     // queue may now be below the mark (or this is the first read of a
     // connection handed over paused).

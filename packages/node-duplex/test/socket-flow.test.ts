@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, connect as netConnect, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { EOF } from '@flowkit/flow-types';
 import { describe, expect, it } from 'vitest';
@@ -245,6 +246,32 @@ describe('write path', () => {
 });
 
 describe('over loopback TCP', () => {
+  it('adds no property to the socket it wraps, not even once data moved', async () => {
+    // A socket with a property of its own has a hidden class of its own:
+    // Node's stream code, used to a plain socket's few, went megamorphic
+    // and slowed every socket in the process.
+    const server = createServer({ allowHalfOpen: true });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+      const dialer = netConnect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port });
+      await new Promise((resolve) => dialer.once('connect', resolve));
+      const acceptor = await accepted;
+      const keysBefore = [Reflect.ownKeys(dialer), Reflect.ownKeys(acceptor)];
+      const a = fromNodeDuplex(dialer);
+      const b = fromNodeDuplex(acceptor);
+      expect((await a.write(bytes('ping'))).ok).toBe(true);
+      const got = await b.read();
+      expect(got.ok && got.value !== EOF && text(got.value)).toBe('ping');
+      expect((await b.write(bytes('pong'))).ok).toBe(true);
+      expect((await a.read()).ok).toBe(true);
+      expect([Reflect.ownKeys(dialer), Reflect.ownKeys(acceptor)]).toEqual(keysBefore);
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('half-close: the closer can still read, close resolves when the remote closes', async () => {
     const { a, b, listener } = await tcpPair();
     await listener.close();

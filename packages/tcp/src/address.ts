@@ -37,6 +37,44 @@ function parseLabel(label: string): { host: string; port: number } | undefined {
   return { host: host.startsWith('[') ? host.slice(1, -1) : host, port };
 }
 
+/** What Node's `getpeername` fills in. */
+interface PeerName {
+  readonly address?: string | undefined;
+  readonly port?: number | undefined;
+  readonly family?: string | undefined;
+}
+
+/** The Node internals {@link peerName} reads (`net.js`). */
+interface SocketInternals {
+  readonly _peername?: PeerName;
+  readonly _handle?: { getpeername?: (out: object) => number } | null;
+}
+
+/**
+ * The remote's address, as `socket.remoteAddress`, `remotePort` and
+ * `remoteFamily` would give it, but without their side effect: they cache
+ * it on the socket as `_peername`, a property a socket that never asked
+ * lacks, so the socket takes a hidden class of its own. Node's stream code
+ * then meets more socket shapes than a plain socket shows it, its `_handle`
+ * getter (`net.js`) goes megamorphic, and every read and write of every
+ * socket pays. Falls back to the public getters if the handle has no
+ * `getpeername` (a Node that changed its internals: `tcp.test.ts` checks
+ * that no `_peername` appears, so that fails loudly there).
+ */
+function peerName(socket: Socket): PeerName {
+  const internals = socket as unknown as SocketInternals;
+  // Already cached by someone who asked Node: use it, as Node would.
+  if (internals._peername !== undefined) return internals._peername;
+  const handle = internals._handle;
+  if (handle === undefined || handle === null || socket.connecting) return {};
+  if (typeof handle.getpeername !== 'function') {
+    return { address: socket.remoteAddress, port: socket.remotePort, family: socket.remoteFamily };
+  }
+  const out: PeerName = {};
+  // Non-zero is an errno (the socket is no longer connected): no address, as Node answers.
+  return handle.getpeername(out) === 0 ? out : {};
+}
+
 /**
  * Describes a connected socket for `fromNodeDuplex`'s `describe`: its local
  * and remote addresses and the label naming the remote. Called once per
@@ -51,10 +89,11 @@ export function describeSocket(
 ): SocketFlowDescription<TcpAddress> {
   const socket = duplex as Socket;
   const localHost = socket.localAddress ?? '';
+  const peer = peerName(socket);
   const dialed =
-    socket.remoteAddress === undefined && options.label !== undefined ? parseLabel(options.label) : undefined;
-  const remoteHost = socket.remoteAddress ?? dialed?.host;
-  const remotePort = socket.remotePort ?? dialed?.port ?? 0;
+    peer.address === undefined && options.label !== undefined ? parseLabel(options.label) : undefined;
+  const remoteHost = peer.address ?? dialed?.host;
+  const remotePort = peer.port ?? dialed?.port ?? 0;
   return {
     localAddress: {
       host: localHost,
@@ -64,7 +103,7 @@ export function describeSocket(
     remoteAddress: {
       host: remoteHost ?? '',
       port: remotePort,
-      family: family(socket.remoteFamily, remoteHost ?? ''),
+      family: family(peer.family, remoteHost ?? ''),
     },
     label:
       options.label ?? (remoteHost === undefined ? 'a client' : formatTcpAddress(remoteHost, remotePort)),

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { EOF } from '@flowkit/flow-types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptedPair } from '../../../tooling/testing/accepted-pair.js';
@@ -106,6 +107,36 @@ describe.each([
     if (!again.ok) {
       expect(again.error.type).toBe('in-use');
       expect(again.error.message).toContain(String(listener.address.port));
+    }
+  });
+});
+
+describe('addresses leave the socket as it was', () => {
+  it("describing a flow's addresses caches nothing on its socket (no _peername)", async () => {
+    const listener = await bound('127.0.0.1');
+    const [a, b] = await acceptedPair(listener, () =>
+      connect({ host: '127.0.0.1', port: listener.address.port }),
+    );
+    try {
+      // Moving data takes the description; reading it must not make Node
+      // cache the peer as a new socket property (see peerName in address.ts).
+      await a.write(new Uint8Array([1]));
+      expect((await b.read()).ok).toBe(true);
+      expect(b.remoteAddress).toEqual(a.localAddress);
+      expect(a.remoteAddress).toEqual(listener.address);
+      // Read whether each socket has a _peername before anything here asks a
+      // socket for its remote port (which caches one).
+      const sockets = (process as unknown as { _getActiveHandles(): unknown[] })
+        ._getActiveHandles()
+        .filter((h): h is Socket => h instanceof Socket)
+        .map((socket) => ({ socket, cached: Object.hasOwn(socket, '_peername') }));
+      const ours = sockets.filter(
+        ({ socket }) =>
+          socket.localPort === listener.address.port || socket.remotePort === listener.address.port,
+      );
+      expect(ours.map(({ cached }) => cached)).toEqual([false, false]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 });
