@@ -203,7 +203,11 @@ export class ReadQueue {
     if (rest.length === 0) this.#waiters = undefined;
   }
 
-  /** Drops a waiting read whose signal fired (no-op if it was settled meanwhile). */
+  /**
+   * Drops a waiting read whose signal fired; a no-op if it was settled
+   * meanwhile (an abort event already being dispatched still reaches a
+   * listener removed during the dispatch).
+   */
   #remove(waiter: Waiter): void {
     if (this.#firstWaiter === waiter) {
       this.#dequeueFirst();

@@ -61,12 +61,15 @@ describe('ReadQueue and a late abort event', () => {
     const s = countingSignal({ removable: false });
     const first = q.read({ signal: s.signal });
     const second = q.read();
+    const third = q.read();
     q.push(bytes(1));
     expect(await first).toEqual({ ok: true, value: bytes(1) });
     s.fire('late');
-    expect(q.waiting).toBe(1);
+    expect(q.waiting).toBe(2);
     q.push(bytes(2));
+    q.push(bytes(3));
     expect(await second).toEqual({ ok: true, value: bytes(2) });
+    expect(await third).toEqual({ ok: true, value: bytes(3) });
   });
 
   it('after end() settled the read, the late event neither throws nor changes the end', async () => {
