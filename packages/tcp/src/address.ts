@@ -46,7 +46,7 @@ interface PeerName {
 
 /** The Node internals {@link peerName} reads (`net.js`). */
 interface SocketInternals {
-  readonly _peername?: PeerName;
+  readonly _peername?: PeerName | null;
   readonly _handle?: { getpeername?: (out: object) => number } | null;
 }
 
@@ -58,13 +58,16 @@ interface SocketInternals {
  * then meets more socket shapes than a plain socket shows it, its `_handle`
  * getter (`net.js`) goes megamorphic, and every read and write of every
  * socket pays. Falls back to the public getters if the handle has no
- * `getpeername` (a Node that changed its internals: `tcp.test.ts` checks
- * that no `_peername` appears, so that fails loudly there).
+ * `getpeername`: Bun's handles lack it, and so would a Node that changed
+ * its internals (`tcp.test.ts` checks that no `_peername` appears, so that
+ * fails loudly there).
  */
 function peerName(socket: Socket): PeerName {
   const internals = socket as unknown as SocketInternals;
-  // Already cached by someone who asked Node: use it, as Node would.
-  if (internals._peername !== undefined) return internals._peername;
+  // Already cached by someone who asked Node: use it, as Node would. Bun
+  // starts every socket with `_peername: null`, which caches nothing.
+  const cached = internals._peername;
+  if (cached !== undefined && cached !== null) return cached;
   const handle = internals._handle;
   if (handle === undefined || handle === null || socket.connecting) return {};
   if (typeof handle.getpeername !== 'function') {

@@ -2,6 +2,7 @@ import { Socket } from 'node:net';
 import { EOF } from '@flowkit/flow-types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptedPair } from '../../../tooling/testing/accepted-pair.js';
+import { describeSocket } from '../src/address.js';
 import { connect, formatTcpAddress, listen, type TcpListener } from '../src/index.js';
 
 const open: TcpListener[] = [];
@@ -138,6 +139,39 @@ describe('addresses leave the socket as it was', () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
+  });
+});
+
+describe("describing a socket of another runtime's shape", () => {
+  // Bun's sockets start with `_peername: null` and their handles have no
+  // getpeername; the public getters are the only source there.
+  const bunShaped = (extra: object) =>
+    ({
+      _peername: null,
+      _handle: {},
+      connecting: false,
+      localAddress: '127.0.0.1',
+      localPort: 4000,
+      localFamily: 'IPv4',
+      remoteAddress: '::1',
+      remotePort: 5000,
+      remoteFamily: 'IPv6',
+      ...extra,
+    }) as never;
+
+  it('a null _peername and a handle without getpeername read the public getters', () => {
+    const d = describeSocket(bunShaped({}), {});
+    expect(d.remoteAddress).toEqual({ host: '::1', port: 5000, family: 'IPv6' });
+    expect(d.localAddress).toEqual({ host: '127.0.0.1', port: 4000, family: 'IPv4' });
+    expect(d.label).toBe('[::1]:5000');
+  });
+
+  it('a null _peername on a socket already closed falls back to the dialed label', () => {
+    const d = describeSocket(bunShaped({ _handle: null, remoteAddress: undefined }), {
+      label: '127.0.0.1:7',
+    });
+    expect(d.remoteAddress).toEqual({ host: '127.0.0.1', port: 7, family: 'IPv4' });
+    expect(d.label).toBe('127.0.0.1:7');
   });
 });
 
