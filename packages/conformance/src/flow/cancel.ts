@@ -1,7 +1,7 @@
-import type { ReadResult } from '@flowkit/flow-types';
 import { EOF } from '@flowkit/flow-types';
 import { check, checkBytes, concat, describeValue, fail } from '../support/assert.js';
 import {
+  expectAborted,
   expectData,
   expectOk,
   read,
@@ -14,14 +14,6 @@ import { pattern } from '../support/pattern.js';
 import { withTimeout } from '../support/timing.js';
 import { closeBoth } from '../support/transfer.js';
 import type { FlowTopic } from '../support/types.js';
-
-function expectAborted(r: ReadResult, what: string): void {
-  if (r.ok)
-    fail(
-      `${what} returned ${r.value === EOF ? 'EOF' : `${r.value.length} bytes`}, expected { type: 'aborted' }`,
-    );
-  check(r.error.type === 'aborted', `${what} failed with ${describeValue(r.error)}, expected type 'aborted'`);
-}
 
 /** Read cancellation by signal: `aborted`, nothing lost, the flow stays usable. */
 export const cancelTopic: FlowTopic = {

@@ -1,7 +1,7 @@
-import type { ReadResult } from '@flowkit/flow-types';
 import { EOF } from '@flowkit/flow-types';
-import { check, checkBytes, describeValue, fail } from '../support/assert.js';
+import { check, checkBytes, describeValue } from '../support/assert.js';
 import {
+  expectAborted,
   expectData,
   expectOk,
   read,
@@ -19,14 +19,6 @@ import type { FlowTopic } from '../support/types.js';
  * deadline, `AbortSignal.timeout(ms)` a deadline in the future, an aborted
  * signal one in the past, and `close({ signal })` bounds the close.
  */
-
-function expectAborted(r: ReadResult, what: string): void {
-  if (r.ok)
-    fail(
-      `${what} returned ${r.value === EOF ? 'EOF' : `${r.value.length} bytes`}, expected { type: 'aborted' }`,
-    );
-  check(r.error.type === 'aborted', `${what} failed with ${describeValue(r.error)}, expected type 'aborted'`);
-}
 
 /** Deadlines as signals: past, present and future timeouts on reads and close. */
 export const deadlinesTopic: FlowTopic = {

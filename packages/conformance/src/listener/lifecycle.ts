@@ -4,6 +4,7 @@ import { expectOk, guard, receiveExactly, write } from '../support/ops.js';
 import { pattern } from '../support/pattern.js';
 import { settlesWithin, withTimeout } from '../support/timing.js';
 import type { ListenerCaseContext, ListenerTopic } from '../support/types.js';
+import { hearIndices } from './indices.js';
 
 /** One byte each way proves a dialed/accepted pair is connected to each other. */
 async function exchange(
@@ -104,25 +105,7 @@ export const lifecycleTopic: ListenerTopic = {
           const dialers = await Promise.all(Array.from({ length: 20 }, () => scope.connect(l)));
           const acceptors = await Promise.all(accepts);
           // Each dialer announces its index; every acceptor must hear a distinct one.
-          await Promise.all(
-            dialers.map(async (d, i) =>
-              expectOk(
-                await write(d, new Uint8Array([i]), `dialer ${i} write`, ctx.opTimeoutMs),
-                `dialer ${i} write`,
-              ),
-            ),
-          );
-          const heard = await Promise.all(
-            acceptors.map(
-              async (f, i) =>
-                (
-                  await receiveExactly(f, 1, {
-                    what: `acceptor ${i}`,
-                    deadline: Date.now() + ctx.opTimeoutMs,
-                  })
-                )[0]!,
-            ),
-          );
+          const heard = await hearIndices(ctx, dialers, acceptors, 'acceptor');
           check(new Set(heard).size === 20, `20 acceptors heard ${new Set(heard).size} distinct dialers`);
           await Promise.all(
             acceptors.map(async (f, i) =>
@@ -159,23 +142,7 @@ export const lifecycleTopic: ListenerTopic = {
           for (let i = 0; i < 3; i++) dialers.push(await scope.connect(l));
           await withTimeout(iterating, ctx.opTimeoutMs, 'for await after close()');
           check(seen.length === 3, `for await yielded ${seen.length} flows, expected 3`);
-          for (const [i, d] of dialers.entries()) {
-            expectOk(
-              await write(d, new Uint8Array([i]), `dialer ${i} write`, ctx.opTimeoutMs),
-              `dialer ${i} write`,
-            );
-          }
-          const heard = await Promise.all(
-            seen.map(
-              async (f, i) =>
-                (
-                  await receiveExactly(f, 1, {
-                    what: `yielded flow ${i}`,
-                    deadline: Date.now() + ctx.opTimeoutMs,
-                  })
-                )[0],
-            ),
-          );
+          const heard = await hearIndices(ctx, dialers, seen, 'yielded flow');
           check(new Set(heard).size === 3, 'the yielded flows are not the three dialed ones');
         }),
     },

@@ -13,6 +13,7 @@ import {
 import { pattern } from '../support/pattern.js';
 import { settlesWithin, sleep, withTimeout } from '../support/timing.js';
 import type { ListenerCaseContext, ListenerTopic } from '../support/types.js';
+import { hearIndices } from './indices.js';
 
 /**
  * Dials 3 connections nobody accepts, closes the listener, and returns how
@@ -139,22 +140,7 @@ export const acceptQueueTopic: ListenerTopic = {
           for (let i = 0; i < 5; i++) dialers.push(await scope.connect(l));
           const acceptors = await Promise.all(accepts);
           check(new Set(acceptors).size === 5, 'two pending accept() calls returned the same flow');
-          for (const [i, d] of dialers.entries())
-            expectOk(
-              await write(d, new Uint8Array([i]), `dialer ${i} write`, ctx.opTimeoutMs),
-              `dialer ${i} write`,
-            );
-          const heard = await Promise.all(
-            acceptors.map(
-              async (f, i) =>
-                (
-                  await receiveExactly(f, 1, {
-                    what: `acceptor ${i}`,
-                    deadline: Date.now() + ctx.opTimeoutMs,
-                  })
-                )[0],
-            ),
-          );
+          const heard = await hearIndices(ctx, dialers, acceptors, 'acceptor');
           check(new Set(heard).size === 5, `5 acceptors heard ${describeValue(heard)}`);
         }),
     },

@@ -193,6 +193,15 @@ export function expectReadError(r: ReadResult, what: string): FlowError {
   return r.error;
 }
 
+/** Fails unless `r` is `{ ok: false, error: { type: 'aborted' } }` (a read its signal cancelled). */
+export function expectAborted(r: ReadResult, what: string): void {
+  if (r.ok)
+    fail(
+      `${what} returned ${r.value === EOF ? 'EOF' : `${r.value.length} bytes`}, expected { type: 'aborted' }`,
+    );
+  check(r.error.type === 'aborted', `${what} failed with ${describeValue(r.error)}, expected type 'aborted'`);
+}
+
 /** Limits for the read loops below. */
 export interface ReadLoopOptions {
   /** What is being read, for messages. */

@@ -5,6 +5,7 @@ import {
   checkReadResult,
   close,
   closeWrite,
+  expectAborted,
   expectClosed,
   expectData,
   expectEof,
@@ -284,6 +285,18 @@ describe('expectations', () => {
       'r failed with {"type":"reset","message":"peer reset"}, expected EOF',
     );
     expect(thrownBy(() => expectEof(data(1, 2, 3), 'r'))).toBe('r returned 3 bytes, expected EOF');
+  });
+
+  it('expectAborted', () => {
+    const aborted = { ok: false, error: { type: 'aborted', message: 'cancelled' } } as const;
+    expect(() => expectAborted(aborted, 'r')).not.toThrow();
+    expect(thrownBy(() => expectAborted(reset, 'r'))).toBe(
+      `r failed with {"type":"reset","message":"peer reset"}, expected type 'aborted'`,
+    );
+    expect(thrownBy(() => expectAborted(eof, 'r'))).toBe("r returned EOF, expected { type: 'aborted' }");
+    expect(thrownBy(() => expectAborted(data(1, 2), 'r'))).toBe(
+      "r returned 2 bytes, expected { type: 'aborted' }",
+    );
   });
 
   it('expectReadError', () => {
