@@ -1,5 +1,6 @@
 import { type ConnectError, err, ok, type Result } from '@flowkit/flow-types';
 import { boolean, invalidOption, readOptions, refused, signal, timeout } from '@flowkit/kernel';
+import { armAttemptBounds } from './attempt-bounds.js';
 import { browserMessageSocket } from './browser-socket.js';
 import { cancelled } from './cancelled.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
@@ -75,10 +76,9 @@ export function connect(given: BrowserConnectOptions): Promise<Result<WebSocketF
   const limits = flowLimits(o);
 
   return new Promise((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let disarm = (): void => {};
     const settle = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      o.signal?.removeEventListener('abort', onAbort);
+      disarm();
       ws.removeEventListener('open', onOpen);
       ws.removeEventListener('close', onClose);
       ws.removeEventListener('error', onError);
@@ -88,7 +88,6 @@ export function connect(given: BrowserConnectOptions): Promise<Result<WebSocketF
       ws.close();
       resolve(err(error));
     };
-    const onAbort = (): void => fail(cancelled(o.signal!.reason, label));
     const onOpen = (): void => {
       if (halfClose && ws.protocol !== SUBPROTOCOL) {
         fail({
@@ -111,16 +110,6 @@ export function connect(given: BrowserConnectOptions): Promise<Result<WebSocketF
     ws.addEventListener('open', onOpen);
     ws.addEventListener('close', onClose);
     ws.addEventListener('error', onError);
-    if (o.timeout !== undefined) {
-      timer = setTimeout(
-        () =>
-          fail({
-            type: 'timeout',
-            message: `WebSocket connection to ${label} timed out after ${o.timeout} ms`,
-          }),
-        o.timeout,
-      );
-    }
-    o.signal?.addEventListener('abort', onAbort, { once: true });
+    disarm = armAttemptBounds(o, label, fail);
   });
 }

@@ -3,6 +3,7 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { type ConnectError, err, ok, type Result } from '@flowkit/flow-types';
 import { boolean, integer, invalidOption, readOptions, signal, timeout } from '@flowkit/kernel';
 import { WebSocket } from 'ws';
+import { armAttemptBounds } from './attempt-bounds.js';
 import { cancelled } from './cancelled.js';
 import { connectFailure, unexpectedResponse } from './connect-errors.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
@@ -106,11 +107,9 @@ export function connect(given: WebSocketConnectOptions): Promise<Result<WebSocke
   });
 
   return new Promise((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => fail(cancelled(o.signal!.reason, label));
+    let disarm = (): void => {};
     const settle = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      o.signal?.removeEventListener('abort', onAbort);
+      disarm();
       ws.removeAllListeners();
     };
     const fail = (error: ConnectError) => {
@@ -128,16 +127,6 @@ export function connect(given: WebSocketConnectOptions): Promise<Result<WebSocke
       fail(unexpectedResponse(response.statusCode ?? 0, response.statusMessage ?? '', label)),
     );
     ws.on('error', (error) => fail(connectFailure(error, label)));
-    if (o.timeout !== undefined) {
-      timer = setTimeout(
-        () =>
-          fail({
-            type: 'timeout',
-            message: `WebSocket connection to ${label} timed out after ${o.timeout} ms`,
-          }),
-        o.timeout,
-      );
-    }
-    o.signal?.addEventListener('abort', onAbort, { once: true });
+    disarm = armAttemptBounds(o, label, fail);
   });
 }
