@@ -114,6 +114,12 @@ export const brokenListenerVariants: readonly BrokenListenerVariant[] = [
     mustCatch: ['accept-queue/no-queued-flow-after-close'],
   },
   {
+    // Caught by hearIndices: two accepted flows share one dialer's byte.
+    name: 'every connection is handed out twice, as two objects over one connection',
+    options: () => referenceListenerOptions({ deliverTwice: true }),
+    mustCatch: ['lifecycle/accept-many', 'accept-queue/pending-accepts-each-served'],
+  },
+  {
     name: 'every 50th connection is dropped',
     options: () => referenceListenerOptions({ abortEvery: 50 }),
     mustCatch: ['stress/concurrent-100x100', 'stress/sequential-200'],

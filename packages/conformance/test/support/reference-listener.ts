@@ -31,6 +31,22 @@ export interface ListenerBugs {
   readonly acceptAfterClose?: boolean;
   /** Every `n`th incoming connection is aborted on arrival. */
   readonly abortEvery?: number;
+  /**
+   * Every incoming connection is handed out twice: once as itself and once
+   * as a distinct object over the same connection, so two accepted flows
+   * share one dialer and another dialer's connection is never accepted.
+   */
+  readonly deliverTwice?: boolean;
+}
+
+/** A distinct object over `flow`: every method is `flow`'s own, bound to it. */
+function sameConnection(flow: Flow): Flow {
+  return new Proxy(flow, {
+    get: (target, key) => {
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Drops the first chunk the flow reads (data that arrived while it was queued). */
@@ -81,6 +97,11 @@ class ReferenceListener implements Listener<Flow, { name: string }> {
       flow.abort();
       return;
     }
+    this.hand(flow);
+    if (this.bugs.deliverTwice) this.hand(sameConnection(flow));
+  }
+
+  private hand(flow: Flow): void {
     const w = this.bugs.singleWaiter ? this.waiting.pop() : this.waiting.shift();
     if (this.bugs.singleWaiter) this.waiting.length = 0;
     if (w !== undefined) w(ok(flow));
