@@ -3,6 +3,7 @@ import { type ConnectError, err, type Flow, ok, type Result } from '@flowkit/flo
 import { handshakeError } from './errors.js';
 import { endFailedHandshake, type HandshakeTransport, mayHaveSentAlert } from './failed-handshake.js';
 import { releaseControl } from './node-internals.js';
+import type { SessionScope } from './sessions.js';
 import { TlsFlow } from './tls-flow.js';
 import type { Truncation } from './truncation.js';
 
@@ -22,6 +23,8 @@ export interface HandshakeSpec {
   readonly verify: (socket: TLSSocket) => unknown;
   /** Whether `verify` checks anything (the flow's `authorized`). */
   readonly verifies: boolean;
+  /** Client only: what the sessions it receives were verified for. */
+  readonly sessionScope?: SessionScope;
 }
 
 /**
@@ -81,6 +84,7 @@ export function handshake(spec: HandshakeSpec): Promise<Result<TlsFlow, ConnectE
         truncation: spec.truncation,
         peer,
         authorized: spec.verifies,
+        sessionScope: spec.sessionScope,
       });
       finish(ok(flow));
     });

@@ -8,6 +8,7 @@ import {
   type OptionReader,
   type OptionsOf,
   oneOf,
+  type Pem,
   pem,
   readOptions,
   show,
@@ -16,7 +17,8 @@ import {
   tlsSideDoors,
 } from '@flowkit/kernel';
 import type { TlsClientOptions, TlsServerOptions, TlsVersion } from './options.js';
-import { secureContextFromPem } from './secure-context.js';
+import { type ContextInput, secureContextFromPem } from './secure-context.js';
+import { sessionFits } from './sessions.js';
 
 /** What the client wrappers run on: the options read, checked and turned into a context. */
 export interface ClientPlan {
@@ -111,31 +113,69 @@ function checkVersions(o: {
     : undefined;
 }
 
-// One plan per options object: reusing the object reuses its secure context
-// (so session tickets resume across flows) and skips re-reading the PEM.
-const clientPlans = new WeakMap<object, ClientPlan>();
-const serverPlans = new WeakMap<object, ServerPlan>();
+// One secure context per options object, while the inputs it was built
+// from stay the same: reusing the object reuses the context (so session
+// tickets resume across flows) and skips re-reading the PEM. Everything
+// else (names, verification, ALPN, session, requestCert) is read on every
+// call, so changing a field of a reused object always takes effect.
+const contexts = new WeakMap<object, { readonly inputs: string; readonly context: SecureContext }>();
+
+function pemText(value: Pem | readonly Pem[] | undefined): string {
+  if (value === undefined) return '-';
+  const list = typeof value === 'string' || value instanceof Uint8Array ? [value] : value;
+  return list
+    .map((p) =>
+      typeof p === 'string'
+        ? `s${p.length}:${p}`
+        : `b${p.byteLength}:${Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('latin1')}`,
+    )
+    .join('');
+}
+
+/** Every input of a secure context, as one string: equal strings build equal contexts. */
+function contextInputs(role: 'client' | 'server', input: ContextInput): string {
+  return [
+    role,
+    input.minVersion ?? '-',
+    input.maxVersion ?? '-',
+    String(input.sessionTickets),
+    input.passphrase === undefined ? '-' : `${input.passphrase.length}:${input.passphrase}`,
+    pemText(input.ca),
+    pemText(input.cert),
+    pemText(input.key),
+  ].join('\0');
+}
+
+function contextFor(
+  given: object,
+  role: 'client' | 'server',
+  input: ContextInput,
+): Result<SecureContext, InvalidOptionError> {
+  const inputs = contextInputs(role, input);
+  const cached = contexts.get(given);
+  if (cached !== undefined && cached.inputs === inputs) return ok(cached.context);
+  const built = secureContextFromPem(input);
+  if (built.ok) contexts.set(given, { inputs, context: built.value });
+  return built;
+}
 
 /**
  * Reads and checks client options (own properties only, each once) and
- * builds their secure context. `defaultHost` (from `connect`) stands in for
- * a missing `host`; such a plan is not cached, so the same object given to
- * `wrapClient` is still told that `servername` is required.
+ * builds their secure context (cached per options object while its PEM and
+ * versions stay the same). `defaultHost` (from `connect`) stands in for a
+ * missing `host`.
  */
 export function planClient(given: TlsClientOptions, defaultHost?: string): Planned<ClientPlan> {
   const read = readOptions(given, CLIENT_OPTIONS);
   if (!read.ok) return read;
   const o = read.value;
-  const defaulted = defaultHost !== undefined && o.host === undefined && o.servername === undefined;
-  const cached = defaulted ? undefined : clientPlans.get(given);
-  if (cached !== undefined) return ok({ plan: cached, signal: o.signal });
-  const planned = clientPlan(o, defaulted ? defaultHost : undefined);
+  const planned = clientPlan(given, o, defaultHost);
   if (!planned.ok) return planned;
-  if (!defaulted) clientPlans.set(given, planned.value);
   return ok({ plan: planned.value, signal: o.signal });
 }
 
 function clientPlan(
+  given: object,
   o: OptionsOf<typeof CLIENT_OPTIONS>,
   defaultHost: string | undefined,
 ): Result<ClientPlan, InvalidOptionError> {
@@ -146,9 +186,11 @@ function clientPlan(
   if (checkName === undefined && verify) {
     return err(invalidOption('servername', 'is required (or host): the certificate is checked against it'));
   }
-  const context = secureContextFromPem(o);
+  const context = contextFor(given, 'client', o);
   if (!context.ok) return context;
-  const s = o.session;
+  // A session is offered only where it was verified for this name; else a
+  // full, verified handshake runs.
+  const s = o.session !== undefined && sessionFits(o.session, verify, checkName) ? o.session : undefined;
   return ok({
     context: context.value,
     verify,
@@ -161,21 +203,22 @@ function clientPlan(
 
 /**
  * Reads and checks server options and builds their secure context (with
- * session ticket keys). Cached per options object so tickets resume across flows.
+ * session ticket keys), cached per options object while its PEM and
+ * versions stay the same, so tickets resume across flows.
  */
 export function planServer(given: TlsServerOptions): Planned<ServerPlan> {
   const read = readOptions(given, SERVER_OPTIONS);
   if (!read.ok) return read;
   const o = read.value;
-  const cached = serverPlans.get(given);
-  if (cached !== undefined) return ok({ plan: cached, signal: o.signal });
-  const planned = serverPlan(o);
+  const planned = serverPlan(given, o);
   if (!planned.ok) return planned;
-  serverPlans.set(given, planned.value);
   return ok({ plan: planned.value, signal: o.signal });
 }
 
-function serverPlan(o: OptionsOf<typeof SERVER_OPTIONS>): Result<ServerPlan, InvalidOptionError> {
+function serverPlan(
+  given: object,
+  o: OptionsOf<typeof SERVER_OPTIONS>,
+): Result<ServerPlan, InvalidOptionError> {
   const versions = checkVersions(o);
   if (versions !== undefined) return err(versions);
   if (o.cert === undefined) return err(invalidOption('cert', 'is required on a server'));
@@ -185,7 +228,7 @@ function serverPlan(o: OptionsOf<typeof SERVER_OPTIONS>): Result<ServerPlan, Inv
       invalidOption('ca', 'is required with requestCert: client certificates are checked against it'),
     );
   }
-  const context = secureContextFromPem(o);
+  const context = contextFor(given, 'server', o);
   if (!context.ok) return context;
   return ok({
     context: context.value,

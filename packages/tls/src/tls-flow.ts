@@ -15,6 +15,7 @@ import { abortOnSignal, checkByteList, checkBytes, ForwardingFlow, signalOption 
 import { fromNodeDuplex, type SocketFlow } from '@flowkit/node-duplex';
 import { tlsFlowError } from './errors.js';
 import { endFailedHandshake, type HandshakeTransport, mayHaveSentAlert } from './failed-handshake.js';
+import { recordSession, type SessionScope } from './sessions.js';
 import { byteLength, SLICE_BYTES, writeInSlices } from './slices.js';
 import type { Truncation } from './truncation.js';
 
@@ -43,6 +44,8 @@ export interface Established {
   readonly truncation: Truncation;
   readonly peer: string;
   readonly authorized: boolean;
+  /** Client only: what the sessions this flow receives were verified for. */
+  readonly sessionScope?: SessionScope | undefined;
 }
 
 const OK: Promise<WriteResult> = Promise.resolve(ok());
@@ -95,7 +98,7 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
   #failure: FlowError | undefined;
 
   /** @internal Built by the wrappers after a successful handshake. */
-  constructor({ socket, transport, truncation, peer, authorized }: Established) {
+  constructor({ socket, transport, truncation, peer, authorized, sessionScope }: Established) {
     let tornDown = false;
     super(
       fromNodeDuplex(socket, {
@@ -128,10 +131,12 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
     this.peerCertificate = peerCertificateOf(socket);
     this.resumed = socket.isSessionReused();
     this.authorized = authorized;
-    this.#session = socket.getSession();
-    socket.on('session', (session: Buffer) => {
+    const keep = (session: Buffer | undefined): void => {
+      if (session !== undefined && sessionScope !== undefined) recordSession(session, sessionScope);
       this.#session = session;
-    });
+    };
+    keep(socket.getSession());
+    socket.on('session', keep);
   }
 
   /**

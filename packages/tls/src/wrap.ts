@@ -75,12 +75,14 @@ export function clientHandshake(
       // it would fall back to 'localhost' without a `host`); we check the name.
       if (!s.authorized) return codeError(s.authorizationError);
       // A resumed session carries no certificate to check; it was verified
-      // (chain and name) when first made, and only the server holding its
-      // ticket key can resume it. Node's tls.connect skips the check likewise.
+      // (chain and name) when first made, only for this name (planClient
+      // offers a session only where sessionFits), and only the server
+      // holding its ticket key can resume it.
       if (s.isSessionReused()) return undefined;
       return checkServerIdentity(plan.checkName!, s.getPeerCertificate());
     },
     verifies: plan.verify,
+    sessionScope: { verified: plan.verify, name: plan.checkName },
   });
 }
 

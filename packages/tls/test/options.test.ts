@@ -7,7 +7,14 @@ import { connect as tcpConnect } from '@flowkit/tcp';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { assertBudgeted } from '../../../tooling/testing/budgeted-property.js';
-import { connect, listen, type TlsClientOptions, wrapClient, wrapServer } from '../src/index.js';
+import {
+  connect,
+  listen,
+  type TlsClientOptions,
+  type TlsFlow,
+  wrapClient,
+  wrapServer,
+} from '../src/index.js';
 import { type CertMatrix, makeCertMatrix } from './support/certs.js';
 
 let m: CertMatrix;
@@ -334,5 +341,119 @@ describe('session resumption', () => {
       if (s2.ok) s2.value.abort();
       await l.value.close();
     }
+  });
+});
+
+type Listening = Awaited<ReturnType<typeof listen>> & { ok: true };
+
+/**
+ * The server end of `client`. A client that rejected the server's
+ * certificate may leave its server end queued (the server finished its side
+ * of the handshake first): such ends are skipped and aborted.
+ */
+async function serverEndOf(l: Listening, client: TlsFlow): Promise<TlsFlow> {
+  const port = (client.transport as { localAddress?: { port?: number } }).localAddress?.port;
+  for (let i = 0; i < 8; i++) {
+    const s = await l.value.accept();
+    if (!s.ok) throw new Error(`accept: ${s.error.message}`);
+    if ((s.value.transport as { remoteAddress?: { port?: number } }).remoteAddress?.port === port)
+      return s.value;
+    s.value.abort();
+  }
+  throw new Error('the server end of the client never came');
+}
+
+/** Dials `options`, lets TLS 1.3 deliver its ticket, closes both ends and returns the client's session. */
+async function sessionOf(l: Listening, options: Parameters<typeof connect>[0]): Promise<Uint8Array> {
+  const c = await connect(options);
+  if (!c.ok) throw new Error(c.error.message);
+  const s = await serverEndOf(l, c.value);
+  await s.write(Buffer.from('x'));
+  await c.value.read();
+  await Promise.all([c.value.close(), s.close(), c.value.read(), s.read()]);
+  const session = c.value.session;
+  if (session === undefined) throw new Error('no session');
+  return session;
+}
+
+/** Dials; on success aborts both ends. Returns `'ok'` (and whether it resumed) or the error type. */
+async function dialOutcome(l: Listening, options: Parameters<typeof connect>[0]): Promise<string> {
+  const c = await connect(options);
+  if (!c.ok) return c.error.type;
+  const s = await serverEndOf(l, c.value);
+  c.value.abort();
+  s.abort();
+  return c.value.resumed ? 'ok, resumed' : 'ok';
+}
+
+describe('a session resumes only where it was verified', () => {
+  it('a session verified for localhost is not offered to other.example: the full handshake checks the name', async () => {
+    const l = await listen({ cert: m.good.chain, key: m.good.key, host: '127.0.0.1', port: 0 });
+    if (!l.ok) throw new Error(l.error.message);
+    onTestFinished(() => l.value.close());
+    for (const maxVersion of ['TLSv1.2', 'TLSv1.3'] as const) {
+      const base = { host: '127.0.0.1', port: l.value.address.port, ca: m.root.cert, maxVersion };
+      const session = await sessionOf(l, { ...base, servername: 'localhost' });
+      expect(await dialOutcome(l, { ...base, servername: 'localhost', session })).toBe('ok, resumed');
+      // The server's certificate names localhost only: resuming would skip that check.
+      expect(await dialOutcome(l, { ...base, servername: 'other.example', session })).toBe('certificate');
+    }
+  });
+
+  it('a session from an unverified handshake does not let a verifying one skip verification', async () => {
+    const l = await listen({ cert: m.untrusted.chain, key: m.untrusted.key, host: '127.0.0.1', port: 0 });
+    if (!l.ok) throw new Error(l.error.message);
+    onTestFinished(() => l.value.close());
+    for (const maxVersion of ['TLSv1.2', 'TLSv1.3'] as const) {
+      const base = { host: '127.0.0.1', port: l.value.address.port, servername: 'localhost', maxVersion };
+      const session = await sessionOf(l, { ...base, dangerouslyDisableVerification: true });
+      expect(await dialOutcome(l, { ...base, dangerouslyDisableVerification: true, session })).toBe(
+        'ok, resumed',
+      );
+      expect(await dialOutcome(l, { ...base, ca: m.root.cert, session })).toBe('certificate');
+    }
+  });
+});
+
+describe('a reused options object', () => {
+  it('client: a changed servername is checked on the next connect (only the context is cached)', async () => {
+    const l = await listen({ cert: m.good.chain, key: m.good.key, host: '127.0.0.1', port: 0 });
+    if (!l.ok) throw new Error(l.error.message);
+    onTestFinished(() => l.value.close());
+    const options: { -readonly [K in keyof TlsClientOptions]: TlsClientOptions[K] } & {
+      host: string;
+      port: number;
+    } = { host: '127.0.0.1', port: l.value.address.port, ca: m.root.cert, servername: 'localhost' };
+    expect(await dialOutcome(l, options)).toBe('ok');
+    options.servername = 'other.example';
+    expect(await dialOutcome(l, options)).toBe('certificate');
+    options.servername = 'localhost';
+    options.ca = m.selfSigned.cert;
+    expect(await dialOutcome(l, options)).toBe('certificate');
+    options.ca = m.root.cert;
+    expect(await dialOutcome(l, options)).toBe('ok');
+  });
+
+  it('server: requestCert set on an object already used is enforced', async () => {
+    const serverOptions: { cert: string; key: string; ca: string; requestCert?: boolean } = {
+      cert: m.good.chain,
+      key: m.good.key,
+      ca: m.root.cert,
+    };
+    const run = async () => {
+      const [a, b] = pair();
+      const [c, s] = await Promise.all([
+        wrapClient(a, { ca: m.root.cert, servername: 'localhost' }),
+        wrapServer(b, serverOptions),
+      ]);
+      if (c.ok) c.value.abort();
+      if (s.ok) s.value.abort();
+      a.abort();
+      b.abort();
+      return s.ok ? 'ok' : s.error.type;
+    };
+    expect(await run()).toBe('ok');
+    serverOptions.requestCert = true;
+    expect(await run()).toBe('certificate');
   });
 });
