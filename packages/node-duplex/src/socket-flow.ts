@@ -40,12 +40,13 @@ export interface SocketFlowHooks {
   readonly mapError?: (error: unknown) => FlowError;
   /**
    * Tears the duplex down for {@link SocketFlow.abort}. Default: a TCP RST
-   * (`resetAndDestroy()`) on a plain TCP `net.Socket` whose half-close is not
-   * still in flight; `destroy(error)` on a `Duplex` that is not a
-   * `net.Socket` (so a `toNodeDuplex` stream aborts its flow instead of
-   * closing it gracefully); `destroy()` on the rest (a unix socket, a
-   * `tls.TLSSocket`, a TCP socket between `closeWrite()` and its FIN
-   * leaving, where libuv refuses the RST).
+   * (`resetAndDestroy()`) on a plain TCP `net.Socket`, even while
+   * `closeWrite()` is still flushing (the remote then reads a reset, not a
+   * clean EOF after a cut-short stream); `destroy(error)` on a `Duplex`
+   * that is not a `net.Socket` (so a `toNodeDuplex` stream aborts its flow
+   * instead of closing it gracefully); `destroy()` on the rest (a unix
+   * socket, a `tls.TLSSocket`, a TCP socket whose data has all left and
+   * whose shutdown is in flight, where libuv refuses the RST).
    * A TLS transport must tear down through one owner only: Node crashed when
    * both a TLS socket and the TCP socket under it were closed.
    */
@@ -128,6 +129,7 @@ interface Later<A> {
 const owners = new WeakMap<Duplex, SocketFlow<unknown>>();
 
 const OK_PROMISE: Promise<WriteResult> = Promise.resolve(ok());
+const EMPTY_PROBE = Buffer.alloc(0);
 
 function defaultReset(duplex: Duplex): void {
   if (!(duplex instanceof Socket)) {
@@ -137,14 +139,17 @@ function defaultReset(duplex: Duplex): void {
     duplex.destroy(new Error('flow aborted'));
     return;
   }
-  // While a half-close is still in flight (end() called, 'finish' not yet
-  // emitted), libuv refuses the RST: uv_tcp_close_reset returns EINVAL when a
-  // shutdown request is pending, Node reports that as an 'error' and drops
-  // its reference to the handle without closing it, so the socket's fd
-  // stayed open for the life of the process. Then a plain destroy is the
-  // only way to free the handle (the peer sees the FIN already sent, or an
-  // RST if unread data was queued here).
-  const shutting = duplex.writableEnded && !duplex.writableFinished;
+  // While a shutdown request is in flight, libuv refuses the RST:
+  // uv_tcp_close_reset returns EINVAL when a shutdown is pending, Node
+  // reports that as an 'error' and drops its reference to the handle without
+  // closing it, so the socket's fd stayed open for the life of the process.
+  // Node issues the shutdown only once every buffered write has left
+  // (writableLength 0, then _final); until then end() has only been noted,
+  // and the RST must go, or the remote would read the data that did leave
+  // and then a clean EOF: a stream cut short that looks complete. Once the
+  // shutdown is issued, every byte has been handed to the kernel and a plain
+  // destroy is the only way to free the handle.
+  const shutting = duplex.writableEnded && !duplex.writableFinished && duplex.writableLength === 0;
   if (!shutting && !(duplex as { encrypted?: boolean }).encrypted) {
     try {
       // Only a TCP handle can send RST; a unix socket's handle throws
@@ -528,6 +533,7 @@ export class SocketFlow<A = undefined> implements Flow {
           this.#write = 'closing';
           later.writeError = this.#closedForWriting();
           this.#listenForFinish();
+          this.#probeForReset();
           this.#duplex.end();
           break;
         case 'closing':
@@ -536,6 +542,20 @@ export class SocketFlow<A = undefined> implements Flow {
       }
     }
     return later.closeWrite.promise;
+  }
+
+  /**
+   * A zero-length write ahead of the FIN on a plain TCP socket. A paused
+   * socket never sees an RST the remote already sent, and Node ignores the
+   * status of its shutdown request, so `'finish'` (and an `ok` from
+   * `closeWrite`) would follow a FIN that never left. An empty write asks
+   * the kernel all the same: on a reset connection it fails with
+   * `ECONNRESET`, which reaches `'error'` and settles `closeWrite` with the
+   * reset. It sends nothing.
+   */
+  #probeForReset(): void {
+    const duplex = this.#duplex;
+    if (duplex instanceof Socket && !(duplex as { encrypted?: boolean }).encrypted) duplex.write(EMPTY_PROBE);
   }
 
   /**

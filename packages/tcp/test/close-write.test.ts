@@ -7,6 +7,7 @@ const listeners: TcpListener[] = [];
 for (const host of ['127.0.0.1', '::1']) {
   socketCloseWrite({
     name: `tcp ${host}`,
+    resets: true,
     async makePair() {
       const bound = await listen({ host, port: 0 });
       if (!bound.ok) throw new Error(bound.error.message);
