@@ -52,6 +52,8 @@ class PortFlow implements Flow {
 
   read(options?: ReadOptions): Promise<ReadResult> {
     // A programming error throws at the call; only outcomes are results.
+    if (options !== undefined && options !== null && typeof options !== 'object')
+      throw new TypeError('read: options must be an object');
     const given: unknown = options?.signal;
     if (given !== undefined && !isAbortSignal(given))
       throw new TypeError('read: options.signal must be an AbortSignal');

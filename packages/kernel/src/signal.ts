@@ -24,9 +24,11 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
 /**
  * The `signal` of a `read` or `close` options object, as every flow reads
  * it: an own property only (an `Object.prototype.signal` planted by
- * pollution is no signal), its getter run once, `undefined` when absent. A
- * value that is not an `AbortSignal` is the caller's programming error: a
- * `TypeError` naming `options.signal`, thrown at the call.
+ * pollution is no signal), its getter run once, `undefined` when absent or
+ * when `options` is `undefined` or `null`. A value that is not an
+ * `AbortSignal`, or `options` that is not an object (`read(5)`), is the
+ * caller's programming error: a `TypeError` naming `options.signal` or
+ * `options`, thrown at the call.
  *
  * @param method - the flow method, for the message (`read`, `close`).
  */
@@ -34,7 +36,11 @@ export function signalOption(
   options: { readonly signal?: AbortSignal | undefined } | undefined,
   method: string,
 ): AbortSignal | undefined {
-  if (options === undefined || options === null || !Object.hasOwn(options, 'signal')) return undefined;
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object') {
+    throw new TypeError(`${method}: options must be an object, got ${show(options)}`);
+  }
+  if (!Object.hasOwn(options, 'signal')) return undefined;
   const signal: unknown = options.signal;
   if (signal === undefined) return undefined;
   if (!isAbortSignal(signal)) {

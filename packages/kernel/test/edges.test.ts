@@ -299,4 +299,13 @@ describe('detectRuntime and signalOption on odd but harmless inputs', () => {
     expect(signalOption(null as never, 'read')).toBeUndefined();
     expect(signalOption(undefined, 'read')).toBeUndefined();
   });
+
+  it('options that are not an object are a TypeError naming options, at the call', () => {
+    for (const bad of [5, 'x', true, 1n, Symbol('s'), () => undefined]) {
+      expect(() => signalOption(bad as never, 'read')).toThrow(/^read: options must be an object, got /);
+    }
+    expect(() => signalOption(5 as never, 'close')).toThrow(
+      new TypeError('close: options must be an object, got 5'),
+    );
+  });
 });

@@ -134,7 +134,7 @@ export const writeRulesTopic: FlowTopic = {
     },
     {
       id: 'bad-arguments-throw-at-call',
-      name: 'a string passed to write or writev (or in writev’s list), or a non-AbortSignal as read’s signal, throws a TypeError naming the argument at the call; nothing is sent and the flow stays usable',
+      name: 'a string passed to write or writev (or in writev’s list), a non-AbortSignal as read’s signal, or options that are not an object (read(5)), throws a TypeError naming the argument at the call; nothing is sent and the flow stays usable',
       run: (ctx) =>
         ctx.withPair(async (a, b) => {
           const calls: readonly (readonly [string, RegExp, () => unknown])[] = [
@@ -143,6 +143,7 @@ export const writeRulesTopic: FlowTopic = {
             ['writev("abc")', /buffers/, () => a.writev('abc' as never)],
             ['writev(["abc"])', /buffers/, () => a.writev(['abc'] as never)],
             ['read({ signal: "abc" })', /signal/, () => a.read({ signal: 'abc' as never })],
+            ['read(5)', /options/, () => a.read(5 as never)],
           ];
           for (const [what, names, call] of calls) throwsAtCall(what, names, call);
           const data = pattern(300, 42);

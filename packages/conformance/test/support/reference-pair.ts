@@ -87,6 +87,8 @@ class Endpoint implements Flow {
   ) {}
 
   read(options?: ReadOptions): Promise<ReadResult> {
+    if (options !== undefined && options !== null && typeof options !== 'object')
+      throw new TypeError('read: options must be an object');
     const s: unknown = options?.signal;
     if (s !== undefined && !(s instanceof AbortSignal))
       throw new TypeError('read: options.signal must be an AbortSignal');
