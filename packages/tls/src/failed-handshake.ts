@@ -1,4 +1,4 @@
-import type { Flow } from '@flowkit/flow-types';
+import { type Flow, ok, type WriteResult } from '@flowkit/flow-types';
 import { ForwardingFlow } from '@flowkit/kernel';
 
 /** How long a failed handshake's alert gets to leave before the transport is aborted, in ms. */
@@ -15,6 +15,7 @@ export const ALERT_FLUSH_MS = 1_000;
  */
 export class HandshakeTransport extends ForwardingFlow {
   #held = true;
+  #halfClosed: Promise<WriteResult> | undefined;
 
   /** The flow TLS runs over. */
   get transport(): Flow {
@@ -33,6 +34,24 @@ export class HandshakeTransport extends ForwardingFlow {
 
   override abort(reason?: unknown): void {
     if (!this.#held) this.inner.abort(reason);
+  }
+
+  /**
+   * Ends the inner flow's write side once close_notify went out, and tells
+   * Node's TLS socket `ok` whatever the inner flow answered: a refusal (a
+   * transport that cannot half-close) must not destroy the stream under TLS,
+   * which would abort the inner flow and lose the peer's answer. The real
+   * answer is {@link HandshakeTransport.innerCloseWrite}, which
+   * `TlsFlow.closeWrite` returns; a connection that failed shows on reads.
+   */
+  override closeWrite(): Promise<WriteResult> {
+    return this.innerCloseWrite().then(() => ok());
+  }
+
+  /** The inner flow's `closeWrite()` result (started by the first call, the same every call). */
+  innerCloseWrite(): Promise<WriteResult> {
+    this.#halfClosed ??= this.inner.closeWrite();
+    return this.#halfClosed;
   }
 }
 

@@ -86,6 +86,7 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
   readonly transport: Flow;
 
   readonly #truncation: Truncation;
+  readonly #handshakeTransport: HandshakeTransport;
   readonly #peer: string;
   #session: Buffer | undefined;
   /** The last write still going out in slices, if any: later writes queue behind it. */
@@ -122,6 +123,7 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
       }),
     );
     this.transport = transport.transport;
+    this.#handshakeTransport = transport;
     this.#truncation = truncation;
     this.#peer = peer;
     this.protocol = socket.getProtocol() ?? 'unknown';
@@ -230,7 +232,12 @@ export class TlsFlow extends ForwardingFlow<SocketFlow> {
    * return `closed`; reads go on until the peer's close_notify. Idempotent.
    */
   override closeWrite(): Promise<WriteResult> {
-    this.#closeWrite ??= (this.#sliced ?? OK).then(() => this.inner.closeWrite());
+    // close_notify goes out through the TLS socket, whose end() ends the
+    // transport in turn; the transport's own answer (a flow that cannot
+    // half-close says so) is the result once close_notify was handed on.
+    this.#closeWrite ??= (this.#sliced ?? OK)
+      .then(() => this.inner.closeWrite())
+      .then((sent) => (sent.ok ? this.#handshakeTransport.innerCloseWrite() : sent));
     return this.#closeWrite;
   }
 

@@ -158,6 +158,44 @@ describe('closeWrite()', () => {
   });
 });
 
+describe('closeWrite() over a flow that cannot half-close', () => {
+  it("resolves with the inner flow's refusal, not ok; the connection stays up and the peer's answer arrives", async () => {
+    for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const [a, b] = pair();
+      const refusal = {
+        ok: false as const,
+        error: { type: 'io' as const, code: 'ENOTSUP', message: 'this transport has no half-close' },
+      };
+      // Like a plain WebSocket: no end-of-stream of its own, everything else works.
+      const noHalfClose: Flow = {
+        read: (o) => a.read(o),
+        write: (buf) => a.write(buf),
+        writev: (bufs) => a.writev(bufs),
+        closeWrite: () => Promise.resolve(refusal),
+        close: (o) => a.close(o),
+        abort: (reason) => a.abort(reason),
+      };
+      const [c, s] = await Promise.all([
+        wrapClient(noHalfClose, { ca: m.root.cert, servername: 'localhost', maxVersion }),
+        wrapServer(b, { cert: m.good.chain, key: m.good.key }),
+      ]);
+      if (!c.ok || !s.ok) throw new Error('handshake failed');
+      expect((await c.value.write(Buffer.from('question'))).ok).toBe(true);
+      const result = await c.value.closeWrite();
+      expect(result).toEqual(refusal);
+      expect(await c.value.closeWrite()).toBe(result);
+      // close_notify went out: the peer reads everything, then EOF, and answers.
+      expect(await readAll(s.value)).toEqual({ bytes: Buffer.from('question'), end: 'eof' });
+      expect((await s.value.write(Buffer.from('answer'))).ok).toBe(true);
+      const sClosed = s.value.close();
+      expect(await readAll(c.value)).toEqual({ bytes: Buffer.from('answer'), end: 'eof' });
+      c.value.abort();
+      s.value.abort();
+      await sClosed;
+    }
+  });
+});
+
 describe('ALPN mismatch', () => {
   it('no protocol in common fails the handshake with a handshake error', async () => {
     const [a, b] = pair();
