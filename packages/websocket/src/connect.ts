@@ -7,6 +7,7 @@ import { armAttemptBounds } from './attempt-bounds.js';
 import { cancelled } from './cancelled.js';
 import { connectFailure, unexpectedResponse } from './connect-errors.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
+import { nodeOptions, WS_CLIENT_KEYS } from './node-options.js';
 import { SUBPROTOCOL } from './protocol.js';
 import { connectRefusal } from './runtime.js';
 import { nodeTls, WSS_ONLY_CLIENT_OPTIONS, type WssClientOptions, wssClientTable } from './tls-options.js';
@@ -85,9 +86,9 @@ export function connect(given: WebSocketConnectOptions): Promise<Result<WebSocke
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const servername = o.servername ?? (isIP(hostname) === 0 ? hostname : '');
   const checkName = o.servername ?? hostname;
-  // Every security-relevant option is set explicitly: `ws` and `https` read
-  // the rest of their options from a plain object, so an inherited
-  // (prototype-polluted) `rejectUnauthorized` must never be what they see.
+  // `ws`, http's ClientRequest and tls.connect each copy the options into a
+  // plain object: every key they read is own (node-options.ts), so none comes
+  // from a polluted Object.prototype, and the security-relevant ones are set.
   const tlsOptions = secure
     ? {
         secureContext: tls!.value.context,
@@ -99,12 +100,16 @@ export function connect(given: WebSocketConnectOptions): Promise<Result<WebSocke
           : () => undefined) as never,
       }
     : {};
-  const ws = new WebSocket(url, o.halfClose === false ? [] : [SUBPROTOCOL], {
-    perMessageDeflate: false,
-    followRedirects: false,
-    maxPayload: o.maxReceivedMessageBytes ?? DEFAULT_MAX_RECEIVED_MESSAGE_BYTES,
-    ...tlsOptions,
-  });
+  const ws = new WebSocket(
+    url,
+    o.halfClose === false ? [] : [SUBPROTOCOL],
+    nodeOptions(WS_CLIENT_KEYS, {
+      perMessageDeflate: false,
+      followRedirects: false,
+      maxPayload: o.maxReceivedMessageBytes ?? DEFAULT_MAX_RECEIVED_MESSAGE_BYTES,
+      ...tlsOptions,
+    }),
+  );
 
   return new Promise((resolve) => {
     let disarm = (): void => {};

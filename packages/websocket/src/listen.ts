@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { Server as TlsServer } from 'node:tls';
@@ -17,6 +18,7 @@ import { listenErrorFromNode } from '@flowkit/socket';
 import { DEFAULT_MAX_RECEIVED_MESSAGE_BYTES } from './connect.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
 import { DEFAULT_MAX_PENDING, type ListenerSetup, WebSocketListener } from './listener.js';
+import { HTTPS_SERVER_KEYS, LISTEN_KEYS, nodeOptions } from './node-options.js';
 import { nodeTls, type WssServerOptions, wssServerTable } from './tls-options.js';
 
 /** Options shared by {@link listen} and {@link attach}. */
@@ -117,13 +119,26 @@ export function listen(given: WebSocketListenOptions = {}): Promise<Result<WebSo
   }
   const tls = secure ? nodeTls(o) : undefined;
   if (tls !== undefined && !tls.ok) return Promise.resolve(tls);
+  // https.Server hands tls.Server a `{ ...options }` copy: every key it reads
+  // is own here (node-options.ts), with https's own defaults for ALPN and
+  // noDelay, so nothing comes from Object.prototype. tls.Server builds its
+  // context from `this.ticketKeys` and `this.sessionTimeout`, which it sets
+  // only when given (else they resolve through Object.prototype): both are
+  // given, with Node's defaults (fresh random keys, 300 s).
   const server = secure
-    ? createHttpsServer({
-        ...tls!.value.options,
-        requestCert: o.requestCert === true,
-        rejectUnauthorized: true,
-      })
-    : createHttpServer();
+    ? createHttpsServer(
+        nodeOptions(HTTPS_SERVER_KEYS, {
+          ...tls!.value.options,
+          requestCert: o.requestCert === true,
+          rejectUnauthorized: true,
+          ALPNProtocols: ['http/1.1'],
+          noDelay: true,
+          ticketKeys: randomBytes(48),
+          sessionTimeout: 300,
+        }),
+      )
+    : // Without options Node reads a frozen null-prototype object.
+      createHttpServer();
   server.on('request', (_request, response) => {
     response.writeHead(426, { Connection: 'close', Upgrade: 'websocket', 'Content-Length': '0' });
     response.end();
@@ -146,11 +161,13 @@ export function listen(given: WebSocketListenOptions = {}): Promise<Result<WebSo
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({
-      host: bindHost,
-      port: bindPort,
-      ...(o.backlog === undefined ? {} : { backlog: o.backlog }),
-    });
+    server.listen(
+      nodeOptions(LISTEN_KEYS, {
+        host: bindHost,
+        port: bindPort,
+        ...(o.backlog === undefined ? {} : { backlog: o.backlog }),
+      }),
+    );
   });
 }
 

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { err, type InvalidOptionError, ok, type Result } from '@flowkit/flow-types';
 import { boolean, host, invalidOption, oneOf, type Pem, pem, text, tlsSideDoors } from '@flowkit/kernel';
+import { nodeOptions, SECURE_CONTEXT_KEYS } from './node-options.js';
 
 /** The TLS versions `wss:` speaks: TLS 1.2 is the floor. */
 export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
@@ -92,7 +93,8 @@ const VERSIONS: readonly TlsVersion[] = ['TLSv1.2', 'TLSv1.3'];
  * secure context, so bad PEM is an `invalid-option` naming `ca`, `key`,
  * `passphrase` or `cert` instead of a failure at the first handshake.
  * `context` serves a client; a server takes `options` (Node's TLS server
- * builds its own context from them).
+ * builds its own context from them). Both are built from null-prototype
+ * objects holding every key Node reads (see `node-options.ts`).
  */
 export function nodeTls(
   options: Read,
@@ -115,7 +117,7 @@ export function nodeTls(
     extra: SecureContextOptions,
   ): Result<SecureContext, InvalidOptionError> => {
     try {
-      return ok(createSecureContext({ ...base, ...extra }));
+      return ok(createSecureContext(nodeOptions(SECURE_CONTEXT_KEYS, { ...base, ...extra })));
     } catch (cause) {
       const code = (cause as { code?: unknown }).code;
       if (code === 'ERR_OSSL_BAD_DECRYPT') {
@@ -139,13 +141,13 @@ export function nodeTls(
     const checked = attempt('key', { key, ...pass });
     if (!checked.ok) return checked;
   }
-  const all: SecureContextOptions = {
+  const all: SecureContextOptions = nodeOptions(SECURE_CONTEXT_KEYS, {
     ...base,
     ...(ca === undefined ? {} : { ca }),
     ...(cert === undefined ? {} : { cert }),
     ...(key === undefined ? {} : { key }),
     ...pass,
-  };
+  });
   const context = attempt('cert', all);
   return context.ok ? ok({ context: context.value, options: all }) : context;
 }
