@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { constants as cryptoConstants, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { err, type InvalidOptionError, ok, type Result } from '@flowkit/flow-types';
 import { boolean, host, invalidOption, oneOf, type Pem, pem, text, tlsSideDoors } from '@flowkit/kernel';
@@ -111,7 +111,14 @@ export function nodeTls(
         : invalidOption('key', 'is required when cert is given'),
     );
   }
-  const base: SecureContextOptions = { minVersion: min, maxVersion: max };
+  // As @flowkit/tls: TLS 1.2 renegotiation is refused both ways; OpenSSL
+  // answers a peer's request with a no_renegotiation alert and never starts
+  // a second handshake. A server passes this on as `secureOptions`.
+  const base: SecureContextOptions = {
+    minVersion: min,
+    maxVersion: max,
+    secureOptions: cryptoConstants.SSL_OP_NO_RENEGOTIATION,
+  };
   const attempt = (
     option: string,
     extra: SecureContextOptions,
