@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { ListenError, Listener, Result } from '@flowkit/flow-types';
 import { AcceptQueue } from '@flowkit/kernel';
 import { WebSocketServer } from 'ws';
+import { holdReading } from './held-socket.js';
 import { SUBPROTOCOL } from './protocol.js';
 import { WebSocketFlow, type WebSocketFlowLimits } from './websocket-flow.js';
 import { wsMessageSocket } from './ws-socket.js';
@@ -85,13 +86,22 @@ export class WebSocketListener implements Listener<WebSocketFlow, WebSocketAddre
   readonly #queue: AcceptQueue<WebSocketFlow>;
   readonly #wss: WebSocketServer;
   readonly #onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Starts reading a queued flow's connection, once `accept` hands it out. */
+  readonly #releases = new WeakMap<WebSocketFlow, () => void>();
   #closing: Promise<void> | undefined;
 
   /** Internal: use `listen` or `attach`. */
   constructor(setup: ListenerSetup) {
     this.#setup = setup;
     this.address = describe(setup.server, setup.secure, setup.path);
-    this.#queue = new AcceptQueue({ limit: setup.maxPending, label: this.address.url });
+    this.#queue = new AcceptQueue({
+      limit: setup.maxPending,
+      label: this.address.url,
+      onAccept: (flow) => {
+        this.#releases.get(flow)?.();
+        this.#releases.delete(flow);
+      },
+    });
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -145,7 +155,11 @@ export class WebSocketListener implements Listener<WebSocketFlow, WebSocketAddre
     }
     const remote = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      const flow = new WebSocketFlow(wsMessageSocket(ws), remote, this.#setup.limits);
+      // Paused before any I/O callback can run: nothing past the upgrade
+      // request is read until accept (ws buffers at most the `head` bytes).
+      const held = holdReading(wsMessageSocket(ws));
+      const flow = new WebSocketFlow(held.socket, remote, this.#setup.limits);
+      this.#releases.set(flow, held.release);
       // Full or closed between the check and the handshake: the client sees a drop.
       if (!this.#queue.push(flow)) flow.abort(new Error(`listener on ${this.address.url} refused the flow`));
     });
