@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createSecureContext, connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type CertMatrix, makeCertMatrix } from '../../tls/test/support/certs.js';
@@ -141,5 +142,30 @@ describe('wss: a polluted Object.prototype changes nothing', () => {
       if (got[0] === 'connected' || got[1] !== 'connected') changed.push(`${name}: ${got.join(', ')}`);
     }
     expect(changed).toEqual([]);
+  });
+
+  it('Object.prototype.ticketKeys does not become the key of a listener’s session tickets', async () => {
+    // tls.Server builds its context from this.ticketKeys, which it sets only when given.
+    const attackerKeys = Buffer.alloc(48, 0x41);
+    const l = await pollutedWith('ticketKeys', attackerKeys, () =>
+      served({ cert: certs.good.chain, key: certs.good.key }),
+    );
+    const client = tlsConnect({
+      host: '127.0.0.1',
+      port: l.address.port,
+      ca: certs.root.cert,
+      servername: 'localhost',
+      maxVersion: 'TLSv1.2',
+    });
+    client.on('error', () => {});
+    const closed = new Promise((resolve) => client.once('close', resolve));
+    onTestFinished(async () => {
+      client.destroy();
+      await closed;
+    });
+    await once(client, 'session');
+    // A TLS 1.2 ticket starts with the 16-byte name of the key that sealed it.
+    const ticket = client.getTLSTicket();
+    expect(ticket?.subarray(0, 16).equals(attackerKeys.subarray(0, 16))).toBe(false);
   });
 });
