@@ -1,6 +1,7 @@
 import { type NetConnectOpts, Socket } from 'node:net';
 import { type ConnectError, err, ok, type Result } from '@flowkit/flow-types';
 import { connectErrorFromNode } from './errors.js';
+import { nodeOptions, SOCKET_KEYS } from './node-options.js';
 
 /** How {@link dial} bounds and describes one connection attempt. */
 export interface DialContext {
@@ -31,10 +32,11 @@ export function dial<F>(
   }
   return new Promise((resolve) => {
     // What net.connect() does, in two steps so that a throw still leaves us
-    // the socket (with its handle) to destroy.
-    const socket = new Socket({ ...options, allowHalfOpen: true });
+    // the socket (with its handle) to destroy. Neither step may find an
+    // option on Object.prototype: see nodeOptions.
+    const socket = new Socket(nodeOptions(SOCKET_KEYS, { ...options, allowHalfOpen: true }));
     try {
-      socket.connect(options);
+      socket.connect(nodeOptions([], options));
     } catch (error) {
       // node:net validates some options by throwing (a bad localAddress is
       // ERR_INVALID_IP_ADDRESS); Deno throws NotCapable without --allow-net.

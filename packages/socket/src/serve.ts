@@ -2,6 +2,7 @@ import { createServer, type ListenOptions, type ServerOpts } from 'node:net';
 import { err, type Flow, type ListenError, ok, type Result } from '@flowkit/flow-types';
 import { listenErrorFromNode } from './errors.js';
 import { type ServeHooks, ServerListener } from './listener.js';
+import { nodeOptions, SERVER_KEYS } from './node-options.js';
 
 /**
  * Creates a `net.Server` with `allowHalfOpen` (so accepted flows can
@@ -16,7 +17,11 @@ export function serve<F extends Flow, A>(
   hooks: ServeHooks<F, A>,
 ): Promise<Result<ServerListener<F, A>, ListenError>> {
   return new Promise((resolve) => {
-    const server = createServer({ ...serverOptions, allowHalfOpen: true, pauseOnConnect: true });
+    // Neither createServer nor listen may find an option on
+    // Object.prototype: see nodeOptions.
+    const server = createServer(
+      nodeOptions(SERVER_KEYS, { ...serverOptions, allowHalfOpen: true, pauseOnConnect: true }),
+    );
     let listener: ServerListener<F, A> | undefined;
     const onError = (error: unknown): void => {
       server.off('listening', onListening);
@@ -39,7 +44,7 @@ export function serve<F extends Flow, A>(
     server.once('error', onError);
     server.once('listening', onListening);
     try {
-      server.listen(listenOptions);
+      server.listen(nodeOptions([], listenOptions));
     } catch (error) {
       // Thrown, not emitted: node:net's own validation (a port out of
       // range), or Deno's NotCapable/PermissionDenied without --allow-net.
