@@ -146,6 +146,10 @@ async function served(listenOptions: ListenOptions, label: string) {
 }
 
 describe('node:net reads no option of ours from Object.prototype', () => {
+  it('probes at least every key nodeOptions makes own', () => {
+    expect([...SOCKET_KEYS, ...SERVER_KEYS].filter((key) => !CANDIDATES.includes(key))).toEqual([]);
+  });
+
   it('serve and dial over TCP on 127.0.0.1, and dial localhost', async () => {
     let listener: Awaited<ReturnType<typeof served>> | undefined;
     const sockets: Socket[] = [];
