@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
+import { nodeOptions, SERVER_KEYS } from '@flowkit/socket';
 
 /** How long `listen` waits for another `listen` of the same path to finish, in ms. */
 const WAIT_MS = 5_000;
@@ -22,7 +23,9 @@ export interface PathLock {
 
 function bindName(name: string): Promise<Server | 'busy' | undefined> {
   return new Promise((resolve) => {
-    const server = createServer();
+    // Options built by nodeOptions: a polluted Object.prototype must not
+    // steer the lock (a `port` there would make listen bind TCP instead).
+    const server = createServer(nodeOptions(SERVER_KEYS, {}));
     server.once('error', (error: NodeJS.ErrnoException) => {
       server.close();
       // Busy: another listen holds it. Anything else: no lock to be had
@@ -30,7 +33,7 @@ function bindName(name: string): Promise<Server | 'busy' | undefined> {
       resolve(error.code === 'EADDRINUSE' ? 'busy' : undefined);
     });
     server.once('listening', () => resolve(server));
-    server.listen({ path: name });
+    server.listen(nodeOptions([], { path: name }));
   });
 }
 
