@@ -211,7 +211,10 @@ export class WebSocketFlow implements Flow {
         this.#sendClose();
       }
     }
-    abortOnSignal(signal, this.#released.promise, (reason) => this.abort(reason));
+    // A closed flow stays closed: a later close's signal has nothing to bound
+    // and must not drop data still unread.
+    if (!this.#released.settled)
+      abortOnSignal(signal, this.#released.promise, (reason) => this.abort(reason));
     return this.#released.promise;
   }
 

@@ -380,4 +380,30 @@ describe('read and close options', () => {
       await listener.close();
     }
   });
+
+  it('a close({ signal }) after the flow has closed does not abort it: data still unread stays readable', async () => {
+    const bound = await listen({ host: '127.0.0.1', port: 0 });
+    if (!bound.ok) throw new Error(bound.error.message);
+    const listener = bound.value;
+    try {
+      const accepting = listener.accept();
+      const dialed = await connect({ url: listener.address.url });
+      const accepted = await accepting;
+      if (!dialed.ok || !accepted.ok) throw new Error('no pair');
+      try {
+        await accepted.value.write(new Uint8Array([7, 8, 9]));
+        // Both ends close; the dialer never reads the 3 bytes.
+        await Promise.all([dialed.value.close(), accepted.value.close(), readAll(accepted.value)]);
+        await dialed.value.close({ signal: AbortSignal.abort(new Error('too late')) });
+        const r = await dialed.value.read();
+        expect(r.ok && r.value !== EOF && Array.from(r.value)).toEqual([7, 8, 9]);
+        expect(await dialed.value.read()).toEqual({ ok: true, value: EOF });
+      } finally {
+        dialed.value.abort();
+        accepted.value.abort();
+      }
+    } finally {
+      await listener.close();
+    }
+  });
 });
