@@ -16,6 +16,15 @@ import { serverHandshake } from './wrap.js';
 /** Default {@link TlsListenOptions.maxPending}. */
 export const DEFAULT_MAX_PENDING = 128;
 
+/**
+ * How long a handshake may run before, with the listener full, a new
+ * connection takes its place (or `handshakeTimeout`, if shorter). A client
+ * sends its hello at once and a handshake takes a few round trips; a peer
+ * that holds a slot longer while others wait is dropped first, so a few
+ * silent connections cannot keep everyone out for `handshakeTimeout`.
+ */
+export const STALL_GRACE_MS = 1_000;
+
 /** Options for {@link listen}: where to bind (as `@flowkit/tcp`) plus the TLS server options. */
 export interface TlsListenOptions extends TcpListenOptions, Omit<TlsServerOptions, 'signal'> {
   /**
@@ -32,8 +41,13 @@ export interface TlsListenOptions extends TcpListenOptions, Omit<TlsServerOption
    * Connections held before `accept` takes them: handshakes in progress
    * plus finished ones not yet accepted. At the bound the listener stops
    * taking TCP connections (they wait in the TCP listener's own bounded
-   * queue, then in the kernel's backlog) until `accept` makes room. An
-   * integer 1–65 535. Default 128.
+   * queue, then in the kernel's backlog) until `accept` makes room or a
+   * handshake ends; but once the oldest handshake has run longer than 1 s
+   * (or `handshakeTimeout`, if shorter), the next
+   * connection is taken and that handshake is dropped (reported to
+   * `onHandshakeError` as `timeout`), so silent connections cannot hold the
+   * listener. Finished flows are never dropped to make room. An integer
+   * 1–65 535. Default 128.
    */
   readonly maxPending?: number;
 }
@@ -57,7 +71,8 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
   readonly #onError: ((error: ConnectError) => void) | undefined;
   readonly #maxPending: number;
   readonly #ready: AcceptQueue<TlsFlow>;
-  readonly #handshakes = new Set<AbortController>();
+  /** Handshakes in progress, oldest first, with when each started (`performance.now()`). */
+  readonly #handshakes = new Map<AbortController, number>();
   /** Wakes the accept loop when a pending connection leaves (accepted or failed). */
   #room: (() => void) | undefined;
   #closing: Promise<void> | undefined;
@@ -94,12 +109,15 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
 
   async #acceptLoop(): Promise<void> {
     for (;;) {
-      if (this.#handshakes.size + this.#ready.size >= this.#maxPending) {
-        await new Promise<void>((resolve) => {
-          this.#room = resolve;
-        });
-        if (this.#closing !== undefined) return;
-        continue;
+      if (this.#full()) {
+        const stalled = this.#stalledFor();
+        if (stalled === undefined || stalled < 0) {
+          await this.#roomOrStall(stalled === undefined ? undefined : -stalled);
+          if (this.#closing !== undefined) return;
+          continue;
+        }
+        // Full, and the oldest handshake has stalled past the grace: take the
+        // next connection and drop that handshake to make room (below).
       }
       const next = await this.#tcp.accept();
       if (!next.ok) {
@@ -112,13 +130,50 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
         next.value.abort();
         return;
       }
+      if (this.#full()) this.#evictOldest();
       this.#handshake(next.value);
+    }
+  }
+
+  #full(): boolean {
+    return this.#handshakes.size + this.#ready.size >= this.#maxPending;
+  }
+
+  /** How long past the grace the oldest handshake has run (negative: not yet), or `undefined` when none runs. */
+  #stalledFor(): number | undefined {
+    for (const started of this.#handshakes.values()) {
+      return performance.now() - started - Math.min(STALL_GRACE_MS, this.#timeoutMs);
+    }
+    return undefined;
+  }
+
+  /** Waits for room (an accept, a handshake ending, close), or `ms` at most. */
+  async #roomOrStall(ms: number | undefined): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      this.#room = resolve;
+      if (ms !== undefined) timer = setTimeout(() => this.#wake(), Math.ceil(ms));
+    });
+    clearTimeout(timer);
+  }
+
+  /** Drops the oldest handshake in progress: it is reported as timed out. */
+  #evictOldest(): void {
+    for (const controller of this.#handshakes.keys()) {
+      this.#handshakes.delete(controller);
+      controller.abort(
+        new DOMException(
+          `TLS handshake was dropped to make room: it had not finished within ${Math.min(STALL_GRACE_MS, this.#timeoutMs)} ms while the listener held maxPending (${this.#maxPending}) connections`,
+          'TimeoutError',
+        ),
+      );
+      return;
     }
   }
 
   #handshake(flow: TcpFlow): void {
     const controller = new AbortController();
-    this.#handshakes.add(controller);
+    this.#handshakes.set(controller, performance.now());
     const timer = setTimeout(
       () =>
         controller.abort(
@@ -160,7 +215,7 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
   close(): Promise<void> {
     if (this.#closing === undefined) {
       this.#closing = this.#tcp.close();
-      for (const c of this.#handshakes) c.abort(new Error('listener closed'));
+      for (const c of this.#handshakes.keys()) c.abort(new Error('listener closed'));
       this.#ready.close(new Error('listener closed'));
       this.#wake();
     }

@@ -360,6 +360,42 @@ describe('connections nobody accepts hold bounded resources', () => {
   });
 });
 
+describe('silent connections cannot hold a full listener', () => {
+  it('with maxPending taken by silent TCP connections, a real client gets through within seconds; a silent one is dropped as timeout', async () => {
+    const errors: string[] = [];
+    const l = await tlsListener({
+      maxPending: 4,
+      handshakeTimeout: 30_000,
+      onHandshakeError: (e: { type: string }) => errors.push(e.type),
+    });
+    const silent = Array.from({ length: 4 }, () => {
+      const raw = netConnect({ host: '127.0.0.1', port: l.address.port });
+      raw.on('error', () => {});
+      return raw;
+    });
+    onTestFinished(() => {
+      for (const raw of silent) raw.destroy();
+    });
+    await Promise.all(silent.map((raw) => once(raw, 'connect')));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    const dialed = await connect({
+      host: '127.0.0.1',
+      port: l.address.port,
+      ca: m.root.cert,
+      servername: 'localhost',
+      signal: AbortSignal.timeout(5_000),
+    });
+    const took = performance.now() - started;
+    if (dialed.ok) dialed.value.abort();
+    expect(dialed.ok ? 'ok' : dialed.error.type).toBe('ok');
+    expect(took).toBeLessThan(5_000);
+    const accepted = await l.accept();
+    if (accepted.ok) accepted.value.abort();
+    expect(errors).toContain('timeout');
+  });
+});
+
 describe('a raw peer that sends FIN without close_notify', () => {
   it('reads as truncated on a listen() flow (server side), never EOF', async () => {
     const l = await tlsListener();
