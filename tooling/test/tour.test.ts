@@ -11,12 +11,19 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('pnpm start (the tour)', () => {
   it('cleans up its socket files and listeners on Ctrl-C and exits 130', async () => {
-    const tsx = join(root, 'node_modules', '.bin', 'tsx');
-    const child = spawn(tsx, ['--conditions=@flowkit/source', 'tooling/tour/main.ts'], {
-      cwd: root,
-      env: { ...process.env, TMPDIR: scratch },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Node itself with tsx as a loader, not the tsx CLI: the CLI relays a
+    // signal sent to it alone and SIGKILLs its child when the child does not
+    // confirm within 30 ms, which a loaded CI machine missed (exit 130, no
+    // cleanup). A terminal's Ctrl-C reaches the tour's process directly.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@flowkit/source', 'tooling/tour/main.ts'],
+      {
+        cwd: root,
+        env: { ...process.env, TMPDIR: scratch },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     let interrupted = false;
     let sawSocketFile = false;
