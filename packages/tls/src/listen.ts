@@ -135,16 +135,20 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
     }
   }
 
+  /** How long a handshake may run before a full listener drops it for a new connection. */
+  get #graceMs(): number {
+    return Math.min(STALL_GRACE_MS, this.#timeoutMs);
+  }
+
   #full(): boolean {
     return this.#handshakes.size + this.#ready.size >= this.#maxPending;
   }
 
   /** How long past the grace the oldest handshake has run (negative: not yet), or `undefined` when none runs. */
   #stalledFor(): number | undefined {
-    for (const started of this.#handshakes.values()) {
-      return performance.now() - started - Math.min(STALL_GRACE_MS, this.#timeoutMs);
-    }
-    return undefined;
+    const oldest = this.#handshakes.values().next();
+    if (oldest.done) return undefined;
+    return performance.now() - oldest.value - this.#graceMs;
   }
 
   /** Waits for room (an accept, a handshake ending, close), or `ms` at most. */
@@ -159,16 +163,16 @@ export class TlsListener implements Listener<TlsFlow, TcpAddress> {
 
   /** Drops the oldest handshake in progress: it is reported as timed out. */
   #evictOldest(): void {
-    for (const controller of this.#handshakes.keys()) {
-      this.#handshakes.delete(controller);
-      controller.abort(
-        new DOMException(
-          `TLS handshake was dropped to make room: it had not finished within ${Math.min(STALL_GRACE_MS, this.#timeoutMs)} ms while the listener held maxPending (${this.#maxPending}) connections`,
-          'TimeoutError',
-        ),
-      );
-      return;
-    }
+    const oldest = this.#handshakes.keys().next();
+    if (oldest.done) return;
+    const controller = oldest.value;
+    this.#handshakes.delete(controller);
+    controller.abort(
+      new DOMException(
+        `TLS handshake was dropped to make room: it had not finished within ${this.#graceMs} ms while the listener held maxPending (${this.#maxPending}) connections`,
+        'TimeoutError',
+      ),
+    );
   }
 
   #handshake(flow: TcpFlow): void {

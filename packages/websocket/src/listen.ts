@@ -14,11 +14,11 @@ import {
   readOptions,
   show,
 } from '@flowkit/kernel';
-import { listenErrorFromNode } from '@flowkit/socket';
+import { listenErrorFromNode, nodeOptions } from '@flowkit/socket';
 import { DEFAULT_MAX_RECEIVED_MESSAGE_BYTES } from './connect.js';
 import { flowLimits, flowOptionTable, type WebSocketFlowOptions } from './flow-options.js';
 import { DEFAULT_MAX_PENDING, type ListenerSetup, WebSocketListener } from './listener.js';
-import { HTTPS_SERVER_KEYS, LISTEN_KEYS, nodeOptions } from './node-options.js';
+import { HTTPS_SERVER_KEYS } from './node-options.js';
 import { nodeTls, type WssServerOptions, wssServerTable } from './tls-options.js';
 
 /** Options shared by {@link listen} and {@link attach}. */
@@ -161,8 +161,10 @@ export function listen(given: WebSocketListenOptions = {}): Promise<Result<WebSo
     };
     server.once('error', onError);
     server.once('listening', onListening);
+    // listen reads the object itself: a null prototype is enough (as in
+    // @flowkit/socket's serve).
     server.listen(
-      nodeOptions(LISTEN_KEYS, {
+      nodeOptions([], {
         host: bindHost,
         port: bindPort,
         ...(o.backlog === undefined ? {} : { backlog: o.backlog }),

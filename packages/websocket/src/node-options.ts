@@ -1,7 +1,8 @@
 /**
- * Option objects flowkit hands to Node (`createSecureContext`,
- * `https.createServer`) and to `ws` (`new WebSocket`), built so that a
- * polluted `Object.prototype` cannot steer them.
+ * The keys of the option objects flowkit hands to Node
+ * (`createSecureContext`, `https.createServer`) and to `ws` (`new
+ * WebSocket`), for `nodeOptions` of `@flowkit/socket` (the one builder of
+ * such objects), so that a polluted `Object.prototype` cannot steer them.
  *
  * A null prototype is not enough on its own: `ws` (`initAsClient`), Node's
  * `http.ClientRequest` (`Object.assign({}, options)`), `tls.connect` and
@@ -139,27 +140,3 @@ export const WS_CLIENT_KEYS = [
   'localPort',
   'lookup',
 ] as const;
-
-/** What `net.Server#listen` reads besides `host` and `port`: a prototype `fd` or `handle` would pick the socket. */
-export const LISTEN_KEYS = [
-  '_handle',
-  'backlog',
-  'exclusive',
-  'fd',
-  'handle',
-  'ipv6Only',
-  'path',
-  'readableAll',
-  'signal',
-  'writableAll',
-] as const;
-
-/**
- * A null-prototype object with every name in `keys` as an own property
- * (`undefined` unless `given` has it), then `given`'s own properties.
- */
-export function nodeOptions<T extends object>(keys: readonly string[], given: T): T {
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const key of keys) out[key] = undefined;
-  return Object.assign(out, given) as T;
-}

@@ -2,7 +2,8 @@ import { constants as cryptoConstants, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { err, type InvalidOptionError, ok, type Result } from '@flowkit/flow-types';
 import { boolean, host, invalidOption, oneOf, type Pem, pem, text, tlsSideDoors } from '@flowkit/kernel';
-import { nodeOptions, SECURE_CONTEXT_KEYS } from './node-options.js';
+import { nodeOptions } from '@flowkit/socket';
+import { SECURE_CONTEXT_KEYS } from './node-options.js';
 
 /** The TLS versions `wss:` speaks: TLS 1.2 is the floor. */
 export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
