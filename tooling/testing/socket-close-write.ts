@@ -12,7 +12,7 @@ export interface SocketPairMaker {
   makePair(): Promise<readonly [Flow, Flow]>;
   /** Runs after each case (closes listeners). */
   cleanup?(): Promise<void>;
-  /** `abort()` sends a reset the remote sees (TCP's RST; a unix socket only closes). */
+  /** `abort()` sends a reset (TCP's RST; a unix socket only closes). */
   readonly resets?: boolean;
 }
 

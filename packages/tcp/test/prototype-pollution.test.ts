@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { polluted, value, within } from '../../../tooling/testing/polluted.js';
 import { connect, listen, type TcpListener } from '../src/index.js';
 
 // SPEC: options are read as own properties only; a polluted Object.prototype
@@ -14,35 +15,6 @@ import { connect, listen, type TcpListener } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowkit-tcp-pollution-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Calls `run` with `values` defined on Object.prototype, then removes them. */
-function polluted<T>(values: Record<string, PropertyDescriptor>, run: () => T): T {
-  const added: string[] = [];
-  try {
-    for (const [key, descriptor] of Object.entries(values)) {
-      Object.defineProperty(Object.prototype, key, { ...descriptor, configurable: true });
-      added.push(key);
-    }
-    return run();
-  } finally {
-    for (const key of added) delete (Object.prototype as Record<string, unknown>)[key];
-  }
-}
-
-const value = (v: unknown): PropertyDescriptor => ({ value: v, writable: true });
-
-/** What `promise` resolves to, or `undefined` after `ms`. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The next accepted flow, or `undefined` after `ms`. */
 async function acceptWithin(listener: TcpListener, ms: number) {

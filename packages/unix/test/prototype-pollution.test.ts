@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { polluted, pollutedUntilSettled, value, within } from '../../../tooling/testing/polluted.js';
 import { connect, listen, type UnixListener } from '../src/index.js';
 
 // SPEC: options are read as own properties only; a polluted Object.prototype
@@ -14,47 +15,6 @@ const dir = mkdtempSync(join(tmpdir(), 'flowkit-unix-pollution-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(dir, `p${n++}.sock`);
-
-/** Calls `run` with `values` defined on Object.prototype, then removes them. */
-function polluted<T>(values: Record<string, unknown>, run: () => T): T {
-  const added: string[] = [];
-  try {
-    for (const [key, value] of Object.entries(values)) {
-      Object.defineProperty(Object.prototype, key, { value, configurable: true, writable: true });
-      added.push(key);
-    }
-    return run();
-  } finally {
-    for (const key of added) delete (Object.prototype as Record<string, unknown>)[key];
-  }
-}
-
-/** As {@link polluted}, removing `values` once the promise `run` returns has settled. */
-async function pollutedUntilSettled<T>(values: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
-  const added: string[] = [];
-  try {
-    for (const [key, value] of Object.entries(values)) {
-      Object.defineProperty(Object.prototype, key, { value, configurable: true, writable: true });
-      added.push(key);
-    }
-    return await run();
-  } finally {
-    for (const key of added) delete (Object.prototype as Record<string, unknown>)[key];
-  }
-}
-
-/** What `promise` resolves to, or `undefined` after `ms`. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Dials `listener` and accepts; true when both ends got their flow. */
 async function reachable(listener: UnixListener, path: string): Promise<boolean> {
@@ -69,7 +29,7 @@ describe('unix.listen ignores options on Object.prototype', () => {
   it('an inherited `port` and `host` do not turn the bind into TCP', async () => {
     const path = fresh();
     // Until settled: listen binds only after awaiting its lock.
-    const r = await pollutedUntilSettled({ port: 0, host: '127.0.0.1' }, () =>
+    const r = await pollutedUntilSettled({ port: value(0), host: value('127.0.0.1') }, () =>
       within(listen({ path }), 5_000),
     );
     expect(r?.ok).toBe(true);
@@ -84,7 +44,7 @@ describe('unix.listen ignores options on Object.prototype', () => {
 
   it('an inherited `keepAliveInitialDelay` that is not a number is not validated', async () => {
     const path = fresh();
-    const r = await pollutedUntilSettled({ keepAliveInitialDelay: 'soon' }, () =>
+    const r = await pollutedUntilSettled({ keepAliveInitialDelay: value('soon') }, () =>
       within(listen({ path }), 5_000),
     );
     expect(r?.ok).toBe(true);
@@ -104,7 +64,7 @@ describe('unix.connect ignores options on Object.prototype', () => {
     if (!bound.ok) throw new Error(bound.error.message);
     const fd = openSync(join(dir, 'not-a-socket'), 'w');
     try {
-      const r = await polluted({ fd }, () => connect({ path, timeout: 2_000 }));
+      const r = await polluted({ fd: value(fd) }, () => connect({ path, timeout: 2_000 }));
       expect(r.ok).toBe(true);
       if (r.ok) r.value.abort();
     } finally {
@@ -118,7 +78,9 @@ describe('unix.connect ignores options on Object.prototype', () => {
     const bound = await listen({ path });
     if (!bound.ok) throw new Error(bound.error.message);
     try {
-      const r = await polluted({ signal: AbortSignal.abort() }, () => connect({ path, timeout: 2_000 }));
+      const r = await polluted({ signal: value(AbortSignal.abort()) }, () =>
+        connect({ path, timeout: 2_000 }),
+      );
       const accepted = await within(bound.value.accept(), 2_000);
       if (r.ok) r.value.abort();
       if (accepted?.ok) accepted.value.abort();

@@ -24,6 +24,29 @@ async function rawServer(
   };
 }
 
+/** Runs `run` with a dialed flow and its accepted end on a fresh ws: listener; aborts both and closes the listener after. */
+async function withPair(
+  run: (dialed: WebSocketFlow, accepted: WebSocketFlow) => Promise<void>,
+): Promise<void> {
+  const bound = await listen({ host: '127.0.0.1', port: 0 });
+  if (!bound.ok) throw new Error(bound.error.message);
+  const listener = bound.value;
+  try {
+    const accepting = listener.accept();
+    const dialed = await connect({ url: listener.address.url });
+    const accepted = await accepting;
+    if (!dialed.ok || !accepted.ok) throw new Error('no pair');
+    try {
+      await run(dialed.value, accepted.value);
+    } finally {
+      dialed.value.abort();
+      accepted.value.abort();
+    }
+  } finally {
+    await listener.close();
+  }
+}
+
 async function readAll(flow: WebSocketFlow): Promise<{ bytes: number; end: ReadResult }> {
   let bytes = 0;
   for (;;) {
@@ -341,23 +364,16 @@ describe('programming errors throw at the call', () => {
 
 describe('read and close options', () => {
   it('are read as own properties: a polluted Object.prototype.signal neither cancels a read nor cuts a close short', async () => {
-    const bound = await listen({ host: '127.0.0.1', port: 0 });
-    if (!bound.ok) throw new Error(bound.error.message);
-    const listener = bound.value;
-    try {
-      const accepting = listener.accept();
-      const dialed = await connect({ url: listener.address.url });
-      const accepted = await accepting;
-      if (!dialed.ok || !accepted.ok) throw new Error('no pair');
-      await dialed.value.write(new Uint8Array([1, 2]));
+    await withPair(async (dialed, accepted) => {
+      await dialed.write(new Uint8Array([1, 2]));
       const proto = Object.prototype as Record<string, unknown>;
       proto.signal = AbortSignal.abort(new Error('polluted'));
       let read: ReadResult;
       let closedEarly: boolean;
       let closing: Promise<void>;
       try {
-        read = await accepted.value.read({});
-        closing = dialed.value.close({});
+        read = await accepted.read({});
+        closing = dialed.close({});
         closedEarly = await Promise.race([
           closing.then(() => true),
           new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 50)),
@@ -365,45 +381,24 @@ describe('read and close options', () => {
       } finally {
         delete proto.signal;
       }
-      try {
-        expect(read.ok && read.value !== EOF && Array.from(read.value)).toEqual([1, 2]);
-        // close() waits for the remote's close (flowkit.v1); a polluted signal would have aborted it.
-        expect(closedEarly).toBe(false);
-        await readAll(accepted.value);
-        await accepted.value.close();
-        await closing;
-      } finally {
-        dialed.value.abort();
-        accepted.value.abort();
-      }
-    } finally {
-      await listener.close();
-    }
+      expect(read.ok && read.value !== EOF && Array.from(read.value)).toEqual([1, 2]);
+      // close() waits for the remote's close (flowkit.v1); a polluted signal would have aborted it.
+      expect(closedEarly).toBe(false);
+      await readAll(accepted);
+      await accepted.close();
+      await closing;
+    });
   });
 
   it('a close({ signal }) after the flow has closed does not abort it: data still unread stays readable', async () => {
-    const bound = await listen({ host: '127.0.0.1', port: 0 });
-    if (!bound.ok) throw new Error(bound.error.message);
-    const listener = bound.value;
-    try {
-      const accepting = listener.accept();
-      const dialed = await connect({ url: listener.address.url });
-      const accepted = await accepting;
-      if (!dialed.ok || !accepted.ok) throw new Error('no pair');
-      try {
-        await accepted.value.write(new Uint8Array([7, 8, 9]));
-        // Both ends close; the dialer never reads the 3 bytes.
-        await Promise.all([dialed.value.close(), accepted.value.close(), readAll(accepted.value)]);
-        await dialed.value.close({ signal: AbortSignal.abort(new Error('too late')) });
-        const r = await dialed.value.read();
-        expect(r.ok && r.value !== EOF && Array.from(r.value)).toEqual([7, 8, 9]);
-        expect(await dialed.value.read()).toEqual({ ok: true, value: EOF });
-      } finally {
-        dialed.value.abort();
-        accepted.value.abort();
-      }
-    } finally {
-      await listener.close();
-    }
+    await withPair(async (dialed, accepted) => {
+      await accepted.write(new Uint8Array([7, 8, 9]));
+      // Both ends close; the dialer never reads the 3 bytes.
+      await Promise.all([dialed.close(), accepted.close(), readAll(accepted)]);
+      await dialed.close({ signal: AbortSignal.abort(new Error('too late')) });
+      const r = await dialed.read();
+      expect(r.ok && r.value !== EOF && Array.from(r.value)).toEqual([7, 8, 9]);
+      expect(await dialed.read()).toEqual({ ok: true, value: EOF });
+    });
   });
 });
